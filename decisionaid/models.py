@@ -1,0 +1,114 @@
+"""What the patient told us: one Visit per pass through a decision aid, one Answer per item."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from topics.models import Topic
+
+# No 0/O, 1/I/L: a code read aloud at a busy desk must not be mistaken.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+
+
+def new_token():
+    return secrets.token_urlsafe(24)
+
+
+def new_code():
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def default_expiry():
+    return timezone.now() + timezone.timedelta(days=settings.DECISIONAID_RETENTION_DAYS)
+
+
+class VisitQuerySet(models.QuerySet):
+    def expired(self):
+        return self.filter(expires_at__lte=timezone.now())
+
+    def active(self):
+        return self.filter(expires_at__gt=timezone.now())
+
+    def finished(self):
+        return self.filter(finished_at__isnull=False)
+
+
+class Visit(models.Model):
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    code = models.CharField(max_length=CODE_LENGTH, unique=True, editable=False)
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="visits")
+    content_version = models.CharField(max_length=16)
+    started_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(default=default_expiry)
+    readiness_score = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["finished_at"], name="decisionaid_visit_finished")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(readiness_score__lte=4),
+                name="decisionaid_visit_readiness_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Visit {self.code}"
+
+    def get_absolute_url(self):
+        return reverse("staff:sheet", kwargs={"token": self.token})
+
+    @property
+    def is_finished(self):
+        return self.finished_at is not None
+
+    @property
+    def is_expired(self):
+        return self.expires_at <= timezone.now()
+
+
+class Answer(models.Model):
+    """One answer to one item, with a copy of what the patient saw when answering.
+
+    The copy (prompt, display, message, sheet note) keeps the sheet true to the content version
+    the patient used, even if an editor changes the topic later.
+    """
+
+    class Outcome(models.TextChoices):
+        NONE = "", "—"
+        CORRECT = "correct", "Correct"
+        WRONG = "wrong", "Wrong"
+        UNSURE = "unsure", "Not sure"
+        FLAG = "flag", "Red flag"
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="answers")
+    stage = models.CharField(max_length=20)
+    item = models.CharField(max_length=130, help_text='"<stage>:<item key>"')
+    order = models.PositiveSmallIntegerField(default=0)
+    prompt = models.TextField(blank=True)
+    value = models.TextField(blank=True)
+    display = models.TextField(blank=True, help_text="The answer as the patient saw it.")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True, default="")
+    message = models.TextField(blank=True, help_text="Tailored message or feedback shown.")
+    message_option = models.CharField(max_length=60, blank=True)
+    sheet_note = models.CharField(max_length=200, blank=True)
+    answered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["visit", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit", "item"], name="decisionaid_answer_unique_item"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.item} = {self.display or self.value}"

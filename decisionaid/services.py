@@ -1,0 +1,73 @@
+"""Writes that touch more than one row: starting, saving and finishing a visit."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from decisionaid.models import Answer, Visit, new_code
+from decisionaid.stages import Progress
+
+ANSWER_FIELDS = ("prompt", "value", "display", "outcome", "message", "message_option")
+
+
+class VisitClosed(Exception):
+    """The visit is finished or expired, so its answers can no longer change."""
+
+
+class VisitIncomplete(Exception):
+    """Finish was asked for before every stage was answered."""
+
+
+def start_visit(*, topic) -> Visit:
+    """Create a visit with a fresh short code; retry on the rare code collision."""
+    for _ in range(10):
+        try:
+            with transaction.atomic():
+                return Visit.objects.create(
+                    topic=topic, code=new_code(), content_version=topic.content_version
+                )
+        except IntegrityError:
+            continue
+    raise RuntimeError("Could not find a free visit code after 10 tries.")
+
+
+def _lock_open_visit(visit):
+    locked = Visit.objects.select_for_update().get(pk=visit.pk)
+    if locked.is_finished or locked.is_expired:
+        raise VisitClosed
+    return locked
+
+
+@transaction.atomic
+def save_stage(*, visit: Visit, stage: str, answers, visit_updates=None) -> None:
+    """Save one stage's answers, all or nothing; saving again replaces them."""
+    _lock_open_visit(visit)
+    now = timezone.now()
+    Answer.objects.bulk_create(
+        [
+            Answer(
+                visit=visit,
+                stage=stage,
+                order=i,
+                answered_at=now,
+                item=a.item,
+                sheet_note=a.sheet_note,
+                **{f: getattr(a, f) for f in ANSWER_FIELDS},
+            )
+            for i, a in enumerate(answers)
+        ],
+        update_conflicts=True,
+        unique_fields=["visit", "item"],
+        update_fields=["stage", "order", "answered_at", "sheet_note", *ANSWER_FIELDS],
+    )
+    Visit.objects.filter(pk=visit.pk).update(updated_at=now, **(visit_updates or {}))
+
+
+@transaction.atomic
+def finish_visit(*, visit: Visit) -> Visit:
+    locked = _lock_open_visit(visit)
+    if not Progress(locked.answers.all()).is_complete():
+        raise VisitIncomplete
+    locked.finished_at = timezone.now()
+    locked.full_clean()
+    locked.save(update_fields=["finished_at", "updated_at"])
+    return locked

@@ -1,0 +1,240 @@
+import copy
+
+import pytest
+from django.urls import reverse
+
+from decisionaid.models import Visit
+from topics import loader, packs
+from topics.models import Topic
+
+SHIPPED_SLUG = "prolotherapy-low-back-pain"
+
+BASE_PACK = {
+    "slug": "test-topic",
+    "status": "published",
+    "title": "Test topic",
+    "decision": "Should I try the test treatment?",
+    "condition": "A test condition.",
+    "summary": "A short test aid.",
+    "published": "2026-01-01",
+    "next_review_due": "2027-01-01",
+    "update_policy": "Reviewed every year.",
+    "funding": "No outside funding.",
+    "uncertainty": "The numbers are rough.",
+    "citations": [
+        {"key": "smith2020", "authors": "Smith A", "year": 2020, "title": "A trial"},
+        {"key": "jones2021", "authors": "Jones B", "year": 2021, "title": "A review"},
+    ],
+    "options": [
+        {
+            "key": "treat",
+            "title": "Have the treatment",
+            "short_title": "Treatment",
+            "involves": "You have the treatment.",
+            "living_with": "You go to the clinic.",
+            "practical": {"visits": "Four visits.", "time": "A month.", "cost": "Ask."},
+            "benefits": [
+                {
+                    "text": "Pain may ease.",
+                    "certainty": "low",
+                    "citations": ["smith2020"],
+                    "numbers": {
+                        "outcome": "pain eased",
+                        "numerator": 40,
+                        "label": "people treated",
+                        "comparator_numerator": 30,
+                        "comparator_label": "people not treated",
+                        "denominator": 100,
+                        "time_frame": "after 6 months",
+                        "population": "200 adults in one trial",
+                    },
+                }
+            ],
+            "harms": [{"text": "It may hurt.", "certainty": "low", "citations": ["jones2021"]}],
+            "risks": [
+                {
+                    "name": "Bruising",
+                    "description": "A bruise.",
+                    "frequency": "Common",
+                    "citations": ["jones2021"],
+                }
+            ],
+        },
+        {
+            "key": "wait",
+            "title": "Wait and review",
+            "short_title": "Wait",
+            "is_wait": True,
+            "involves": "Nothing new.",
+            "living_with": "Nothing changes.",
+            "benefits": [
+                {"text": "No side effects.", "certainty": "low", "citations": ["smith2020"]}
+            ],
+            "harms": [{"text": "Pain may stay.", "certainty": "low", "citations": ["smith2020"]}],
+        },
+    ],
+    "disagreements": [
+        {
+            "title": "Does it work?",
+            "text": "Smith says yes; Jones says no.",
+            "citations": ["smith2020", "jones2021"],
+        }
+    ],
+    "red_flags": [
+        {"key": "fever", "text": "You have a fever."},
+        {"key": "numb", "text": "Your legs are numb."},
+    ],
+    "history_questions": [
+        {
+            "key": "tried-exercise",
+            "text": "Have you tried exercise?",
+            "choices": [
+                {"key": "yes", "label": "Yes"},
+                {
+                    "key": "no",
+                    "label": "No",
+                    "tailoring": "Exercise comes first.",
+                    "tailoring_option": "treat",
+                    "sheet_note": "Has not tried exercise",
+                },
+            ],
+        }
+    ],
+    "knowledge": [
+        {
+            "key": "works-alone",
+            "statement": "It always works.",
+            "answer": False,
+            "explanation": "No, it does not.",
+            "citations": ["jones2021"],
+        },
+        {
+            "key": "visits",
+            "statement": "It takes four visits.",
+            "answer": True,
+            "explanation": "Yes, four.",
+        },
+    ],
+    "values": [
+        {
+            "key": "needles",
+            "statement": "Avoiding needles",
+            "low_label": "Not important",
+            "high_label": "Very important",
+        },
+    ],
+    "doctor_questions": [
+        {"key": "right-for-me", "text": "Is it right for me?"},
+        {"key": "cost", "text": "What does it cost?"},
+    ],
+}
+
+
+def make_pack(**overrides):
+    """A small valid pack; keyword arguments replace top-level fields."""
+    pack = copy.deepcopy(BASE_PACK)
+    pack.update(overrides)
+    return pack
+
+
+@pytest.fixture
+def make_topic(db):
+    def make(**overrides):
+        return loader.apply_pack(packs.validate_pack(make_pack(**overrides)))
+
+    return make
+
+
+@pytest.fixture
+def shipped_topic(db):
+    return Topic.objects.get(slug=SHIPPED_SLUG)
+
+
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    """Tests run with DEBUG off; serve static files without needing collectstatic."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def stage_url(stage):
+    return reverse("journey:stage", kwargs={"stage": stage})
+
+
+# Answers that walk the shipped topic from start to finish with nothing unusual.
+CALM_ANSWERS = {
+    "safety": {"flags": ["none"]},
+    "history": {
+        "pain-duration": "over-1-year",
+        "tried-exercise": "yes",
+        "tried-manipulation": "yes",
+        "tried-other": "yes",
+        "daily-life": "a-fair-amount",
+        "blood-thinners": "no",
+        "cost-worry": "no",
+    },
+    "learn": {},
+    "understanding": {
+        "injections-alone": "false",
+        "usual-course": "true",
+        "pain-after": "true",
+        "one-standard-way": "false",
+    },
+    "values": {
+        "avoid-needles": "2",
+        "guideline-first": "5",
+        "avoid-rare-risks": "4",
+        "keep-cost-down": "3",
+        "try-something-new": "1",
+    },
+    "leaning": {
+        "choice": "exercise-or-manipulation",
+        "ready-settled": "yes",
+        "ready-understand": "yes",
+        "ready-priorities": "yes",
+        "ready-support": "yes",
+    },
+    "questions": {"suggested": ["exercise-first"], "own": "Can I keep working?"},
+}
+
+
+class Journey:
+    """Drives the Django test client through the patient journey."""
+
+    def __init__(self, client, topic):
+        self.client = client
+        self.topic = topic
+
+    def start(self):
+        response = self.client.post(reverse("journey:start", kwargs={"slug": self.topic.slug}))
+        assert response.status_code == 302
+        return Visit.objects.get(pk=self.client.session["visit_id"])
+
+    def answer(self, stage, **changes):
+        data = {**CALM_ANSWERS[stage], **changes}
+        return self.client.post(stage_url(stage), data)
+
+    def through(self, last_stage, answers=None):
+        """Start a visit and answer every stage up to and including `last_stage`."""
+        answers = answers or {}
+        visit = self.start()
+        for stage in CALM_ANSWERS:
+            response = self.answer(stage, **answers.get(stage, {}))
+            assert response.status_code == 302, (stage, response.content[:3000])
+            if stage == last_stage:
+                break
+        return visit
+
+    def finish(self, answers=None):
+        visit = self.through("questions", answers)
+        response = self.client.post(reverse("journey:review"))
+        assert response.status_code == 302
+        visit.refresh_from_db()
+        return visit
+
+
+@pytest.fixture
+def journey(client, shipped_topic):
+    return Journey(client, shipped_topic)

@@ -1,0 +1,320 @@
+import io
+
+import pytest
+import yaml
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from tests.conftest import SHIPPED_SLUG, make_pack
+from topics import loader, packs
+from topics.models import Evidence, Option, Topic
+
+
+def errors_for(pack):
+    with pytest.raises(packs.PackError) as exc:
+        packs.validate_pack(pack, filename="bad.yaml")
+    return exc.value.errors
+
+
+def without(pack, *path):
+    """Delete pack[path...] and return the pack."""
+    target = pack
+    for step in path[:-1]:
+        target = target[step]
+    del target[path[-1]]
+    return pack
+
+
+def write_pack(tmp_path, pack, name=None):
+    path = tmp_path / f"{name or pack['slug']}.yaml"
+    path.write_text(yaml.safe_dump(pack, sort_keys=False), encoding="utf-8")
+    return path
+
+
+# --- validation: every IPDAS element, each with the message an editor sees ---
+
+
+@pytest.mark.parametrize(
+    "field, why",
+    [
+        ("condition", "IPDAS: the health condition"),
+        ("decision", "IPDAS: the decision, stated explicitly"),
+        ("published", "IPDAS: the publication date"),
+        ("next_review_due", "IPDAS: when the content is next reviewed"),
+        ("update_policy", "IPDAS: the update policy"),
+        ("funding", "IPDAS: the funding source"),
+        ("uncertainty", "IPDAS: the uncertainty around the numbers"),
+    ],
+)
+def test_a_pack_missing_a_required_topic_element_is_refused(field, why):
+    assert errors_for(without(make_pack(), field)) == [f"bad.yaml: {field}: is required ({why})"]
+
+
+def test_a_pack_needs_at_least_two_options():
+    pack = make_pack()
+    pack["options"] = pack["options"][1:]
+    assert "bad.yaml: options: needs at least 2, has 1 (IPDAS: at least two options)" in errors_for(
+        pack
+    )
+
+
+def test_a_pack_needs_the_wait_option():
+    pack = make_pack()
+    pack["options"][1]["is_wait"] = False
+    assert errors_for(pack) == [
+        "bad.yaml: options: exactly one option must have is_wait: true (keep on with current "
+        "care, wait and review); found 0"
+    ]
+
+
+def test_every_option_needs_a_benefit():
+    pack = make_pack()
+    pack["options"][1]["benefits"] = []
+    assert errors_for(pack) == [
+        "bad.yaml: options[1].benefits: is required (IPDAS: the option's benefits)"
+    ]
+
+
+def test_every_option_needs_a_harm():
+    pack = without(make_pack(), "options", 0, "harms")
+    assert errors_for(pack) == [
+        "bad.yaml: options[0].harms: is required (IPDAS: the option's harms)"
+    ]
+
+
+def test_every_evidence_statement_needs_a_citation():
+    pack = make_pack()
+    pack["options"][1]["harms"][0]["citations"] = []
+    assert errors_for(pack) == [
+        "bad.yaml: options[1].harms[0].citations: is required "
+        "(every evidence statement cites a source)"
+    ]
+
+
+def test_a_cited_key_must_be_defined():
+    pack = make_pack()
+    pack["options"][0]["benefits"][0]["citations"] = ["nobody1999"]
+    assert errors_for(pack) == [
+        "bad.yaml: options[0].benefits[0].citations[0]: citation 'nobody1999' is not defined "
+        "in citations"
+    ]
+
+
+def test_numbers_must_share_one_denominator():
+    pack = make_pack()
+    pack["options"][1]["harms"][0]["numbers"] = {
+        **pack["options"][0]["benefits"][0]["numbers"],
+        "comparator_numerator": None,
+        "denominator": 1000,
+        "numerator": 5,
+    }
+    assert errors_for(pack) == [
+        "bad.yaml: options: every number must use the same denominator (IPDAS); found 100, 1000"
+    ]
+
+
+def test_numbers_must_name_their_population():
+    pack = make_pack()
+    del pack["options"][0]["benefits"][0]["numbers"]["population"]
+    assert errors_for(pack) == [
+        "bad.yaml: options[0].benefits[0].numbers.population: is required "
+        "(IPDAS: the group the numbers come from)"
+    ]
+
+
+def test_an_unknown_certainty_is_refused():
+    pack = make_pack()
+    pack["options"][0]["harms"][0]["certainty"] = "pretty sure"
+    assert errors_for(pack) == [
+        "bad.yaml: options[0].harms[0].certainty: 'pretty sure' must be one of: "
+        "high, moderate, low, very_low, conflicting"
+    ]
+
+
+def test_a_misspelt_field_is_reported_not_ignored():
+    pack = make_pack(uncertanity="typo")
+    assert errors_for(pack)[0].startswith("bad.yaml: (top level): unknown field 'uncertanity'")
+
+
+def test_a_tailoring_message_must_point_at_a_real_option():
+    pack = make_pack()
+    pack["history_questions"][0]["choices"][1]["tailoring_option"] = "surgery"
+    assert errors_for(pack) == [
+        "bad.yaml: history_questions[0].choices[1].tailoring_option: 'surgery' is not one of "
+        "the options' keys"
+    ]
+
+
+def test_every_error_is_reported_at_once():
+    pack = without(without(make_pack(), "funding"), "condition")
+    assert len(errors_for(pack)) == 2
+
+
+def test_a_broken_yaml_file_names_the_file(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("slug: [unclosed", encoding="utf-8")
+    with pytest.raises(packs.PackError) as exc:
+        packs.read_pack(path)
+    assert exc.value.errors[0].startswith("broken.yaml: not valid YAML")
+
+
+def test_the_slug_must_match_the_file_name(tmp_path):
+    path = write_pack(tmp_path, make_pack(), name="other-name")
+    with pytest.raises(packs.PackError) as exc:
+        packs.read_pack(path)
+    assert exc.value.errors == [
+        "other-name.yaml: slug: 'test-topic' must match the file name 'other-name'"
+    ]
+
+
+# --- loading ---
+
+
+def test_a_loaded_pack_exports_back_to_the_same_content(make_topic):
+    topic = make_topic()
+    normalized = loader._sorted_citations(packs.validate_pack(make_pack()))
+    assert loader.export_topic(topic) == normalized
+    assert topic.content_version == packs.content_version(normalized)
+
+
+def test_loading_the_same_pack_twice_changes_nothing(db, tmp_path):
+    path = write_pack(tmp_path, make_pack())
+    first = loader.load_pack_file(path)
+    option_ids = list(Option.objects.filter(topic__slug="test-topic").values_list("pk", flat=True))
+    second = loader.load_pack_file(path)
+    assert (first.action, second.action) == ("created", "unchanged")
+    assert first.version == second.version
+    assert (
+        list(Option.objects.filter(topic__slug="test-topic").values_list("pk", flat=True))
+        == option_ids
+    )
+
+
+def test_a_changed_pack_updates_the_topic_and_its_version(db, tmp_path):
+    loader.load_pack_file(write_pack(tmp_path, make_pack()))
+    old = Topic.objects.get(slug="test-topic").content_version
+    result = loader.load_pack_file(write_pack(tmp_path, make_pack(title="A new title")))
+    topic = Topic.objects.get(slug="test-topic")
+    assert result.action == "updated"
+    assert topic.title == "A new title"
+    assert topic.content_version != old
+    assert Topic.objects.filter(slug="test-topic").count() == 1
+
+
+def test_load_topics_reports_what_it_did(db, tmp_path):
+    path = write_pack(tmp_path, make_pack())
+    out = io.StringIO()
+    call_command("load_topics", str(path), stdout=out)
+    assert "test-topic: created (content version" in out.getvalue()
+
+
+def test_load_topics_check_validates_without_writing(db, tmp_path):
+    out = io.StringIO()
+    call_command("load_topics", str(write_pack(tmp_path, make_pack())), "--check", stdout=out)
+    assert "test-topic: checked" in out.getvalue()
+    assert not Topic.objects.filter(slug="test-topic").exists()
+
+
+def test_load_topics_fails_with_every_error_and_writes_nothing(db, tmp_path):
+    path = write_pack(tmp_path, without(make_pack(), "funding"))
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command("load_topics", str(path), stderr=err)
+    assert "test-topic.yaml: funding: is required (IPDAS: the funding source)" in err.getvalue()
+    assert not Topic.objects.filter(slug="test-topic").exists()
+
+
+def test_an_editors_change_is_not_overwritten_by_a_reload(db, tmp_path):
+    path = write_pack(tmp_path, make_pack())
+    loader.load_pack_file(path)
+    topic = Topic.objects.get(slug="test-topic")
+    topic.title = "Edited by the clinical lead"
+    topic.save()
+    loader.refresh_content_version(topic)
+
+    result = loader.load_pack_file(path)
+
+    assert result.action == "skipped"
+    assert Topic.objects.get(slug="test-topic").title == "Edited by the clinical lead"
+    assert loader.load_pack_file(path, force=True).action == "updated"
+    assert Topic.objects.get(slug="test-topic").title == "Test topic"
+
+
+def test_migrate_loads_the_shipped_pack_without_overwriting_edits(shipped_topic):
+    shipped_topic.title = "Edited title"
+    shipped_topic.save()
+    loader.refresh_content_version(shipped_topic)
+    call_command("migrate", verbosity=0)
+    assert Topic.objects.get(slug=SHIPPED_SLUG).title == "Edited title"
+
+
+# --- the shipped prolotherapy pack ---
+
+
+def test_the_shipped_pack_is_valid():
+    for path in packs.shipped_pack_paths():
+        packs.read_pack(path)
+
+
+def test_a_fresh_database_has_the_shipped_topic_with_its_four_options(shipped_topic):
+    assert shipped_topic.is_published
+    options = list(shipped_topic.options.all())
+    assert [o.key for o in options] == [
+        "prolo-plus-exercise",
+        "prolo-alone",
+        "exercise-or-manipulation",
+        "wait-and-review",
+    ]
+    assert [o.is_wait for o in options] == [False, False, False, True]
+    assert shipped_topic.content_version == loader.pack_version(
+        packs.read_pack(packs.CONTENT_DIR / f"{SHIPPED_SLUG}.yaml")
+    )
+
+
+def test_the_shipped_pack_contains_the_seed_facts(shipped_topic):
+    text = " ".join(
+        value for _, value in packs.patient_text_blocks(loader.export_topic(shipped_topic))
+    )
+    for fact in [
+        "normal, healthy tissue",
+        "three types",
+        "dextrose",
+        "inflammation",
+        "4 to 6 sessions",
+        "American Pain Society",
+        "nerve damage",
+        "no agreed, standard way",
+    ]:
+        assert fact in text, fact
+    assert {c.key for c in shipped_topic.citations.all()} == {
+        "dagenais2007",
+        "chou2009",
+        "chou2009review",
+        "schnirring2000",
+        "yelland2004",
+        "dagenais2006",
+        "nice2016",
+        "acp2017",
+    }
+    assert shipped_topic.red_flags.count() == 8
+    assert 3 <= shipped_topic.knowledge.count() <= 4
+    assert 4 <= shipped_topic.values.count() <= 6
+    assert shipped_topic.doctor_questions.count() >= 5
+
+
+def test_the_shipped_numbers_are_the_verified_yelland_figures(shipped_topic):
+    yelland = Evidence.objects.get(option__topic=shipped_topic, comparator_numerator__isnull=False)
+    assert (yelland.numerator, yelland.comparator_numerator, yelland.denominator) == (46, 36, 100)
+    assert yelland.time_frame == "after 12 months"
+    assert [c.key for c in yelland.citations.all()] == ["yelland2004"]
+    assert yelland.frequency_sentence == (
+        "After 12 months, pain fell by more than half in 46 of every 100 people given "
+        "sugar-water (dextrose) shots, compared with 36 of every 100 people given salt-water "
+        "shots."
+    )
+
+
+def test_every_shipped_option_has_benefits_and_harms_in_equal_number(shipped_topic):
+    for option in shipped_topic.options.all():
+        kinds = [e.kind for e in option.evidence.all()]
+        assert kinds.count("benefit") == kinds.count("harm") >= 1, option.key

@@ -1,0 +1,244 @@
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils import timezone
+
+from topics import loader, packs
+from topics.models import (
+    Citation,
+    Disagreement,
+    DoctorQuestion,
+    Evidence,
+    HistoryChoice,
+    HistoryQuestion,
+    KnowledgeStatement,
+    Option,
+    RedFlag,
+    Risk,
+    Topic,
+    ValueStatement,
+)
+
+
+class TopicChildInline(admin.StackedInline):
+    extra = 0
+    show_change_link = True
+
+
+class OptionInline(TopicChildInline):
+    model = Option
+    fields = ("order", "key", "title", "short_title", "is_wait")
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    extra = 0
+    fields = ("key", "authors", "year", "title", "journal", "volume_pages", "doi", "url")
+
+
+class DisagreementInline(TopicChildInline):
+    model = Disagreement
+    filter_horizontal = ("citations",)
+
+
+class RedFlagInline(admin.TabularInline):
+    model = RedFlag
+    extra = 0
+
+
+class HistoryQuestionInline(admin.TabularInline):
+    model = HistoryQuestion
+    extra = 0
+    show_change_link = True
+    fields = ("order", "key", "text")
+
+
+class KnowledgeInline(TopicChildInline):
+    model = KnowledgeStatement
+    filter_horizontal = ("citations",)
+
+
+class ValueInline(admin.TabularInline):
+    model = ValueStatement
+    extra = 0
+
+
+class DoctorQuestionInline(admin.TabularInline):
+    model = DoctorQuestion
+    extra = 0
+
+
+class ContentVersionMixin:
+    """Keeps the topic's content version true after any edit, and guards publishing."""
+
+    def topic_of(self, obj):
+        return obj
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        topic = self.topic_of(form.instance)
+        loader.refresh_content_version(topic)
+        if topic.is_published:
+            try:
+                packs.validate_pack(loader.export_topic(topic), filename=topic.slug)
+            except packs.PackError as exc:
+                Topic.objects.filter(pk=topic.pk).update(status=Topic.Status.DRAFT)
+                self.message_user(
+                    request,
+                    "The topic was saved as a draft, because it is missing required content: "
+                    + "; ".join(e.split(": ", 1)[1] for e in exc.errors),
+                    messages.ERROR,
+                )
+
+
+@admin.register(Topic)
+class TopicAdmin(ContentVersionMixin, admin.ModelAdmin):
+    list_display = (
+        "title",
+        "status",
+        "last_reviewed",
+        "next_review_due",
+        "review_overdue",
+        "content_version",
+        "edited_since_load",
+    )
+    list_filter = ("status", "next_review_due")
+    search_fields = ("title", "slug", "decision", "condition")
+    readonly_fields = ("content_version", "pack_version", "updated_at")
+    prepopulated_fields = {"slug": ("title",)}
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "status", "decision", "condition", "audience")}),
+        ("Patient text", {"fields": ("summary", "background", "minutes")}),
+        (
+            "Dates and policies (IPDAS)",
+            {
+                "fields": (
+                    "published",
+                    "last_reviewed",
+                    "next_review_due",
+                    "update_policy",
+                    "funding",
+                    "authors",
+                    "reviewers",
+                    "uncertainty",
+                )
+            },
+        ),
+        ("Version", {"fields": ("content_version", "pack_version", "updated_at")}),
+    )
+    inlines = (
+        OptionInline,
+        CitationInline,
+        DisagreementInline,
+        RedFlagInline,
+        HistoryQuestionInline,
+        KnowledgeInline,
+        ValueInline,
+        DoctorQuestionInline,
+    )
+
+    @admin.display(boolean=True, description="Review overdue")
+    def review_overdue(self, obj):
+        return obj.next_review_due < timezone.localdate()
+
+    @admin.display(boolean=True, description="Edited since pack load")
+    def edited_since_load(self, obj):
+        return obj.edited_since_load
+
+
+class EvidenceInline(admin.StackedInline):
+    model = Evidence
+    extra = 0
+    filter_horizontal = ("citations",)
+    fieldsets = (
+        (None, {"fields": ("kind", "order", "text", "certainty", "certainty_note", "citations")}),
+        (
+            "Numbers (optional: natural frequency, same denominator for every option)",
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    "outcome",
+                    ("numerator", "label"),
+                    ("comparator_numerator", "comparator_label"),
+                    "denominator",
+                    "time_frame",
+                    "population",
+                ),
+            },
+        ),
+    )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return _citations_of_parent_topic(self, db_field, request, **kwargs)
+
+
+class RiskInline(admin.StackedInline):
+    model = Risk
+    extra = 0
+    filter_horizontal = ("citations",)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return _citations_of_parent_topic(self, db_field, request, **kwargs)
+
+
+def _citations_of_parent_topic(inline, db_field, request, **kwargs):
+    """Offer only the citations of the option's own topic."""
+    option_id = request.resolver_match.kwargs.get("object_id")
+    if db_field.name == "citations" and option_id:
+        kwargs["queryset"] = Citation.objects.filter(topic__options__pk=option_id)
+    return admin.StackedInline.formfield_for_manytomany(inline, db_field, request, **kwargs)
+
+
+@admin.register(Option)
+class OptionAdmin(ContentVersionMixin, admin.ModelAdmin):
+    list_display = ("title", "topic", "order", "is_wait", "evidence_count")
+    list_filter = ("topic", "is_wait")
+    search_fields = ("title", "involves", "topic__title")
+    list_select_related = ("topic",)
+    inlines = (EvidenceInline, RiskInline)
+    fieldsets = (
+        (None, {"fields": ("topic", "order", "key", "title", "short_title", "is_wait")}),
+        ("What it is like", {"fields": ("involves", "living_with")}),
+        ("Practical issues", {"fields": ("visits", "time_needed", "cost")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(num_evidence=Count("evidence"))
+
+    @admin.display(description="Evidence statements", ordering="num_evidence")
+    def evidence_count(self, obj):
+        return obj.num_evidence
+
+    def topic_of(self, obj):
+        return obj.topic
+
+
+class HistoryChoiceInline(admin.TabularInline):
+    model = HistoryChoice
+    extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        question_id = request.resolver_match.kwargs.get("object_id")
+        if db_field.name == "tailoring_option" and question_id:
+            kwargs["queryset"] = Option.objects.filter(topic__history_questions__pk=question_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(HistoryQuestion)
+class HistoryQuestionAdmin(ContentVersionMixin, admin.ModelAdmin):
+    list_display = ("text", "topic", "order")
+    list_filter = ("topic",)
+    search_fields = ("text", "key")
+    inlines = (HistoryChoiceInline,)
+
+    def topic_of(self, obj):
+        return obj.topic
+
+
+@admin.register(Citation)
+class CitationAdmin(ContentVersionMixin, admin.ModelAdmin):
+    list_display = ("__str__", "title", "journal", "topic")
+    list_filter = ("topic", "year")
+    search_fields = ("authors", "title", "journal", "key")
+
+    def topic_of(self, obj):
+        return obj.topic

@@ -1,0 +1,431 @@
+"""Clinical content: one decision topic with its options, evidence and questionnaire items.
+
+The shape follows IPDAS (see DESIGN.md): every topic states its condition and decision, carries
+publication and review dates, an update policy, a funding statement and an uncertainty
+statement; every evidence statement cites its sources.
+"""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+OPTIONS_PREFETCH = (
+    "options__evidence__citations",
+    "options__risks__citations",
+    "disagreements__citations",
+)
+
+
+class TopicQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Topic.Status.PUBLISHED)
+
+    def with_options(self):
+        """Everything the options comparison shows, in a constant number of queries."""
+        return self.prefetch_related(*OPTIONS_PREFETCH)
+
+
+class Topic(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft (hidden from patients)"
+        PUBLISHED = "published", "Published"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    title = models.CharField(max_length=200)
+    decision = models.CharField(
+        max_length=300, help_text="The decision, stated as a question the patient would ask."
+    )
+    condition = models.TextField(help_text="The health condition, in plain words.")
+    audience = models.TextField(blank=True, help_text="Who this decision aid is for.")
+    summary = models.TextField(blank=True, help_text="One or two sentences for the Welcome screen.")
+    background = models.TextField(
+        blank=True,
+        help_text="What the treatment is. Separate paragraphs with a blank line.",
+    )
+    history_heading = models.CharField(
+        max_length=100,
+        default="About you",
+        help_text='Heading of the history questions, e.g. "About your back pain".',
+    )
+    minutes = models.PositiveSmallIntegerField(
+        default=10, help_text="About how many minutes the decision aid takes."
+    )
+    published = models.DateField(help_text="Publication date.")
+    last_reviewed = models.DateField(
+        help_text="When the evidence was last reviewed. Shown on the sheet as the evidence date."
+    )
+    next_review_due = models.DateField(help_text="When the content must next be reviewed.")
+    update_policy = models.TextField(help_text="How and when this content is kept up to date.")
+    funding = models.TextField(
+        help_text="Who paid for this content, and any conflicts of interest."
+    )
+    authors = models.TextField(blank=True)
+    reviewers = models.TextField(blank=True)
+    uncertainty = models.TextField(
+        help_text="How sure we are about the numbers, and why, in plain words."
+    )
+    content_version = models.CharField(
+        max_length=16,
+        editable=False,
+        blank=True,
+        help_text="A hash of the content; changes whenever the content changes.",
+    )
+    pack_version = models.CharField(
+        max_length=16,
+        editable=False,
+        blank=True,
+        help_text="The content version last loaded from the content pack file.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("topics:overview", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    def cited_sources(self):
+        """The citations used by the options and the disagreements, sorted.
+
+        Expects a topic fetched with `Topic.objects.with_options()`.
+        """
+        used = set()
+        for option in self.options.all():
+            for statement in [*option.evidence.all(), *option.risks.all()]:
+                used.update(statement.citations.all())
+        for item in self.disagreements.all():
+            used.update(item.citations.all())
+        return sorted(used, key=lambda c: (c.authors, c.year))
+
+    @property
+    def edited_since_load(self):
+        """True when an editor changed the topic after it was last loaded from its pack."""
+        return bool(self.pack_version) and self.pack_version != self.content_version
+
+
+class Citation(models.Model):
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="citations")
+    key = models.SlugField(max_length=60, help_text="Short key used in the content pack.")
+    authors = models.CharField(max_length=400)
+    year = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=400)
+    journal = models.CharField(max_length=300, blank=True)
+    volume_pages = models.CharField(max_length=200, blank=True, help_text="Volume, issue, pages.")
+    doi = models.CharField(max_length=200, blank=True)
+    url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["topic", "authors", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "key"], name="topics_citation_key_unique"),
+        ]
+
+    def __str__(self):
+        first_author = self.authors.split(",")[0].split(" ")[0]
+        return f"{first_author} {self.year}"
+
+    @property
+    def reference(self):
+        parts = [f"{self.authors}.", f"{self.title}."]
+        if self.journal:
+            parts.append(f"{self.journal}.")
+        if self.volume_pages:
+            parts.append(f"{self.volume_pages}.")
+        if self.doi:
+            parts.append(f"doi:{self.doi}")
+        return " ".join(parts)
+
+
+class Option(models.Model):
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="options")
+    key = models.SlugField(max_length=60)
+    order = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    short_title = models.CharField(
+        max_length=40, help_text="Short name used as a column heading in the comparison table."
+    )
+    is_wait = models.BooleanField(
+        default=False,
+        help_text='The "keep on with current care, wait and review" option. One per topic.',
+    )
+    involves = models.TextField(help_text="What this option involves.")
+    living_with = models.TextField(help_text="What day-to-day life is like with this option.")
+    visits = models.TextField(blank=True, help_text="Practical issue: visits needed.")
+    time_needed = models.TextField(blank=True, help_text="Practical issue: time it takes.")
+    cost = models.TextField(blank=True, help_text="Practical issue: cost or insurance coverage.")
+
+    class Meta:
+        ordering = ["topic", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "key"], name="topics_option_key_unique"),
+            models.UniqueConstraint(fields=["topic", "order"], name="topics_option_order_unique"),
+            models.UniqueConstraint(
+                fields=["topic"],
+                condition=Q(is_wait=True),
+                name="topics_option_one_wait_per_topic",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Certainty(models.TextChoices):
+    HIGH = "high", "High"
+    MODERATE = "moderate", "Moderate"
+    LOW = "low", "Low"
+    VERY_LOW = "very_low", "Very low"
+    CONFLICTING = "conflicting", "Conflicting: the studies disagree"
+
+
+class Evidence(models.Model):
+    """A benefit or harm of an option, in plain words, with optional natural-frequency numbers."""
+
+    class Kind(models.TextChoices):
+        BENEFIT = "benefit", "Benefit"
+        HARM = "harm", "Harm"
+
+    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    order = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField(help_text="The statement, in plain words.")
+    certainty = models.CharField(max_length=12, choices=Certainty.choices)
+    certainty_note = models.TextField(blank=True, help_text="Why the evidence has this certainty.")
+    citations = models.ManyToManyField(Citation, related_name="evidence")
+    outcome = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='What was counted, e.g. "pain fell by more than half".',
+    )
+    numerator = models.PositiveSmallIntegerField(null=True, blank=True)
+    label = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='Who the numerator counts, e.g. "people given dextrose".',
+    )
+    comparator_numerator = models.PositiveSmallIntegerField(null=True, blank=True)
+    comparator_label = models.CharField(max_length=200, blank=True)
+    denominator = models.PositiveSmallIntegerField(null=True, blank=True)
+    time_frame = models.CharField(max_length=120, blank=True)
+    population = models.TextField(blank=True, help_text="The group the numbers come from.")
+
+    class Meta:
+        ordering = ["option", "kind", "order"]
+        verbose_name_plural = "evidence statements"
+        verbose_name = "evidence statement"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["option", "kind", "order"], name="topics_evidence_order_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(numerator__isnull=True, denominator__isnull=True)
+                | Q(
+                    numerator__isnull=False,
+                    denominator__gt=0,
+                    numerator__lte=F("denominator"),
+                ),
+                name="topics_evidence_numbers_consistent",
+            ),
+            models.CheckConstraint(
+                condition=Q(comparator_numerator__isnull=True)
+                | Q(numerator__isnull=False, comparator_numerator__lte=F("denominator")),
+                name="topics_evidence_comparator_consistent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+    @property
+    def has_numbers(self):
+        return self.numerator is not None and self.denominator is not None
+
+    @property
+    def frequency_sentence(self):
+        """The numbers as a natural-frequency sentence, e.g. "46 of every 100 people ..."."""
+        if not self.has_numbers:
+            return ""
+        sentence = (
+            f"{self.time_frame[:1].upper()}{self.time_frame[1:]}, {self.outcome} in "
+            f"{self.numerator} of every {self.denominator} {self.label}"
+        )
+        if self.comparator_numerator is not None:
+            sentence += (
+                f", compared with {self.comparator_numerator} of every {self.denominator} "
+                f"{self.comparator_label}"
+            )
+        return sentence + "."
+
+
+class Risk(models.Model):
+    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="risks")
+    order = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(max_length=200)
+    description = models.TextField()
+    frequency = models.CharField(
+        max_length=120, help_text='In words, e.g. "Common" or "Rare". Never an invented number.'
+    )
+    serious = models.BooleanField(default=False)
+    citations = models.ManyToManyField(Citation, related_name="risks")
+
+    class Meta:
+        ordering = ["option", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["option", "order"], name="topics_risk_order_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Disagreement(models.Model):
+    """An entry in the "What we don't know" panel: where sources disagree, both sides."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="disagreements")
+    order = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+    citations = models.ManyToManyField(Citation, related_name="disagreements")
+
+    class Meta:
+        ordering = ["topic", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "order"], name="topics_disagreement_order_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class TopicItem(models.Model):
+    """Fields shared by the questionnaire items of a topic."""
+
+    key = models.SlugField(max_length=60)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["topic", "order"]
+
+
+class RedFlag(TopicItem):
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="red_flags")
+    text = models.CharField(max_length=300)
+
+    class Meta(TopicItem.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "key"], name="topics_redflag_key_unique"),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class HistoryQuestion(TopicItem):
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="history_questions")
+    text = models.CharField(max_length=300)
+    help = models.TextField(blank=True, help_text="Optional hint shown under the question.")
+
+    class Meta(TopicItem.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "key"], name="topics_historyquestion_key_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class HistoryChoice(models.Model):
+    question = models.ForeignKey(HistoryQuestion, on_delete=models.CASCADE, related_name="choices")
+    key = models.SlugField(max_length=60)
+    order = models.PositiveSmallIntegerField(default=0)
+    label = models.CharField(max_length=200)
+    tailoring = models.TextField(
+        blank=True, help_text="Message shown to the patient on the Learn stage for this answer."
+    )
+    tailoring_option = models.ForeignKey(
+        Option,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Show the message beside this option. Leave empty to show it at the top.",
+    )
+    sheet_note = models.CharField(
+        max_length=200, blank=True, help_text="Short note for the clinician's sheet."
+    )
+
+    class Meta:
+        ordering = ["question", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "key"], name="topics_historychoice_key_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class KnowledgeStatement(TopicItem):
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="knowledge")
+    statement = models.TextField()
+    answer = models.BooleanField(help_text="Ticked if the statement is true.")
+    explanation = models.TextField(help_text="Feedback shown after the patient answers.")
+    citations = models.ManyToManyField(Citation, related_name="knowledge", blank=True)
+
+    class Meta(TopicItem.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "key"], name="topics_knowledgestatement_key_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.statement[:80]
+
+
+class ValueStatement(TopicItem):
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="values")
+    statement = models.TextField()
+    low_label = models.CharField(max_length=100, help_text="Label for 1 on the scale.")
+    high_label = models.CharField(max_length=100, help_text="Label for 5 on the scale.")
+
+    class Meta(TopicItem.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "key"], name="topics_valuestatement_key_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.statement[:80]
+
+
+class DoctorQuestion(TopicItem):
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="doctor_questions")
+    text = models.CharField(max_length=300)
+
+    class Meta(TopicItem.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "key"], name="topics_doctorquestion_key_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
