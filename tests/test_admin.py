@@ -68,9 +68,7 @@ def test_a_topic_missing_required_content_cannot_be_published(editor_client, mak
     option.evidence.filter(kind="harm").delete()
     url = reverse("admin:topics_topic_change", args=[topic.pk])
     response = editor_client.get(url)
-    data = {
-        k: v for k, v in response.context["adminform"].form.initial.items() if v is not None
-    }
+    data = {k: v for k, v in response.context["adminform"].form.initial.items() if v is not None}
     data.update(_management_forms(response), status="published")
     response = editor_client.post(url, data, follow=True)
     assert "saved as a draft, because it is missing required content" in response.text

@@ -1,0 +1,251 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from decisionaid.models import CODE_ALPHABET, Answer, Visit
+from decisionaid.services import start_visit
+from tests.conftest import CALM_ANSWERS, stage_url
+
+STAGES = list(CALM_ANSWERS)
+
+
+def answers_of(visit):
+    return {a.item: a for a in Answer.objects.filter(visit=visit)}
+
+
+def test_a_patient_can_go_from_welcome_to_finish(client, journey, shipped_topic):
+    welcome = client.get("/")
+    assert "Start" in welcome.text
+    visit = journey.finish()
+
+    assert visit.is_finished
+    assert visit.content_version == shipped_topic.content_version
+    assert visit.readiness_score == 4
+    saved = answers_of(visit)
+    assert saved["history:tried-exercise"].display == "Yes"
+    assert saved["values:guideline-first"].value == "5"
+    assert saved["leaning:choice"].display == "Exercise or spinal manipulation, without shots"
+    assert saved["questions:exercise-first"].value == "yes"
+    assert saved["questions:own"].value == "Can I keep working?"
+    assert saved["understanding:injections-alone"].outcome == "correct"
+    assert {a.stage for a in saved.values()} == set(STAGES)
+
+    finished = client.get(reverse("journey:finished"))
+    assert visit.code in finished.text
+    assert "Hand the tablet back" in finished.text
+
+
+def test_every_stage_shows_its_step_and_a_progress_bar(client, journey):
+    journey.start()
+    for number, stage in enumerate(STAGES, start=2):
+        page = client.get(stage_url(stage))
+        assert f"Step {number} of 9" in page.text, stage
+        assert f'<progress class="journey-bar" value="{number}" max="9"' in page.text
+        assert ">Back</a>" in page.text
+        assert ">Continue</button>" in page.text
+        journey.answer(stage)
+
+
+def test_radio_questions_are_fieldsets_with_a_legend(client, journey):
+    journey.through("safety")
+    page = client.get(stage_url("history")).text
+    assert page.count("<fieldset") == 7
+    assert "<legend>Have you tried a regular exercise program for your back?</legend>" in page
+
+
+def test_a_red_flag_shows_the_tell_the_front_desk_screen_and_is_recorded(client, journey):
+    visit = journey.start()
+    response = journey.answer("safety", flags=["fever", "bladder-bowel"])
+    assert response["Location"] == reverse("journey:safety_alert")
+
+    alert = client.get(response["Location"])
+    assert "Please tell the front desk now" in alert.text
+    assert "You have a fever as well as back pain." in alert.text
+    assert "I have told the front desk. Continue" in alert.text
+
+    flags = {k for k, a in answers_of(visit).items() if a.outcome == "flag"}
+    assert flags == {"safety:fever", "safety:bladder-bowel"}
+    assert client.get(stage_url("history")).status_code == 200
+
+
+def test_no_red_flag_goes_straight_on(journey):
+    journey.start()
+    assert journey.answer("safety")["Location"] == stage_url("history")
+
+
+@pytest.mark.parametrize(
+    "question, choice, message, beside_option",
+    [
+        ("tried-exercise", "no", "guidelines advise starting with exercise", "prolo-plus-exercise"),
+        ("tried-manipulation", "no", "guidelines list manipulation", "prolo-plus-exercise"),
+        ("pain-duration", "under-3-months", "lasted more than 3 months", None),
+        ("blood-thinners", "yes", "Ask your doctor about this before you have any shot", None),
+        ("cost-worry", "yes", "often not covered by insurance", None),
+    ],
+)
+def test_a_history_answer_tailors_the_learn_stage(
+    client, journey, question, choice, message, beside_option
+):
+    visit = journey.through("history", {"history": {question: choice}})
+    page = client.get(stage_url("learn")).text
+    tailored = re.findall(r'class="tailored-message"><strong>For you:</strong> ([^<]*)<', page)
+    assert [m for m in tailored if message in m] != []
+    assert len(tailored) == 1
+    if beside_option:
+        card = page.split(f'aria-labelledby="option-{beside_option}"')[1].split("</article>")[0]
+        assert message in card
+    else:
+        intro = page.split("<h2>Your options</h2>")[0]
+        assert message in intro
+    saved = answers_of(visit)[f"history:{question}"]
+    assert message in saved.message
+    assert saved.sheet_note
+
+
+def test_calm_history_answers_show_no_tailored_messages(client, journey):
+    journey.through("history")
+    assert "For you:" not in client.get(stage_url("learn")).text
+
+
+def test_the_learn_stage_shows_options_numbers_and_what_we_dont_know(
+    client, journey, shipped_topic
+):
+    journey.through("history")
+    page = client.get(stage_url("learn")).text
+    for option in shipped_topic.options.all():
+        assert f'id="option-{option.key}"' in page
+    assert "After 12 months, pain fell by more than half in 46 of every 100" in page
+    assert "compared with 36 of every 100" in page
+    assert page.count('<figure class="icon-array">') >= 2
+    assert "<strong>46 of 100</strong> people given sugar-water (dextrose) shots" in page
+    assert "What we don't know" in page
+    assert "Does prolotherapy help?" in page
+
+
+def test_the_understanding_check_gives_feedback_and_records_the_result(client, journey):
+    visit = journey.through("learn")
+    response = journey.answer(
+        "understanding", **{"injections-alone": "true", "usual-course": "not-sure"}
+    )
+    assert response["Location"] == reverse("journey:feedback")
+    page = client.get(response["Location"]).text
+    assert "Not quite." in page
+    assert "That's right." in page
+    assert "That's fine." in page
+    assert "shots on their own did no better" in page
+    saved = answers_of(visit)
+    assert saved["understanding:injections-alone"].outcome == "wrong"
+    assert saved["understanding:usual-course"].outcome == "unsure"
+    assert saved["understanding:pain-after"].outcome == "correct"
+
+
+def test_the_readiness_score_counts_the_yes_answers(journey):
+    visit = journey.through(
+        "leaning", {"leaning": {"choice": "not-sure", "ready-settled": "no", "ready-support": "no"}}
+    )
+    visit.refresh_from_db()
+    assert visit.readiness_score == 2
+    assert answers_of(visit)["leaning:choice"].outcome == "unsure"
+
+
+def test_the_readiness_check_is_in_our_own_words(client, journey):
+    journey.through("values")
+    page = client.get(stage_url("leaning")).text
+    assert "I feel settled about which option is right for me." in page
+    assert "SURE" not in page
+    assert "Do you feel sure about the best choice for you?" not in page
+
+
+def test_the_values_scale_is_labelled_at_both_ends(client, journey):
+    journey.through("understanding")
+    page = client.get(stage_url("values")).text
+    assert "1 – Not important to me" in page
+    assert "5 – Very important to me" in page
+
+
+def test_reloading_resumes_at_the_first_unanswered_stage(client, journey):
+    journey.through("learn")
+    assert client.get(reverse("journey:resume"))["Location"] == stage_url("understanding")
+    assert client.get("/visit/")["Location"] == stage_url("understanding")
+
+
+def test_starting_again_in_the_same_session_resumes_the_visit(client, journey, shipped_topic):
+    visit = journey.through("history")
+    response = client.post(reverse("journey:start", kwargs={"slug": shipped_topic.slug}))
+    assert response["Location"] == reverse("journey:resume")
+    assert client.session["visit_id"] == visit.pk
+    assert Visit.objects.count() == 1
+
+
+def test_going_back_shows_the_saved_answers(client, journey):
+    journey.through("questions", {"history": {"tried-exercise": "no"}})
+    history = client.get(stage_url("history")).text
+    assert re.search(
+        r'value="no"[^>]*name="tried-exercise"|name="tried-exercise" value="no"', history
+    )
+    assert re.search(r'<input type="radio" name="tried-exercise" value="no"[^>]*checked', history)
+    questions = client.get(stage_url("questions")).text
+    assert "Can I keep working?</textarea>" in questions
+    assert re.search(r'value="exercise-first"[^>]*checked', questions)
+    safety = client.get(stage_url("safety")).text
+    assert re.search(r'value="none"[^>]*checked', safety)
+
+
+def test_changing_an_answer_replaces_it(journey):
+    visit = journey.through("history")
+    journey.answer("history", **{"tried-exercise": "no"})
+    saved = Answer.objects.filter(visit=visit, item="history:tried-exercise")
+    assert [a.value for a in saved] == ["no"]
+
+
+def test_check_your_answers_lists_everything_with_change_links(client, journey):
+    journey.through("questions", {"safety": {"flags": ["fever"]}})
+    page = client.get(reverse("journey:review")).text
+    assert "You have a fever as well as back pain." in page
+    assert "Have you tried a regular exercise program for your back?" in page
+    assert "Exercise or spinal manipulation, without shots" in page
+    assert "Can I keep working?" in page
+    for stage in STAGES:
+        assert f'href="{stage_url(stage)}"' in page
+    assert ">Finish</button>" in page
+
+
+def test_hand_the_tablet_back_forgets_the_visit_but_keeps_the_answers(client, journey):
+    visit = journey.finish()
+    response = client.post(reverse("journey:end"), follow=True)
+    assert "The tablet is ready for the next person" in response.text
+    assert "visit_id" not in client.session
+    assert client.get(reverse("journey:finished"))["Location"] == "/"
+    assert Answer.objects.filter(visit=visit).count() > 20
+
+
+def test_a_finished_visit_is_read_only(client, journey):
+    visit = journey.finish()
+    before = {k: a.value for k, a in answers_of(visit).items()}
+    for stage in STAGES:
+        response = journey.answer(stage, **{"tried-exercise": "no", "choice": "not-sure"})
+        assert response["Location"] == reverse("journey:finished")
+    assert client.get(stage_url("history"))["Location"] == reverse("journey:finished")
+    assert client.post(reverse("journey:review"))["Location"] == reverse("journey:finished")
+    assert {k: a.value for k, a in answers_of(visit).items()} == before
+
+
+def test_codes_use_six_characters_without_look_alikes(shipped_topic):
+    codes = {start_visit(topic=shipped_topic).code for _ in range(200)}
+    assert len(codes) == 200
+    assert all(len(code) == 6 and set(code) <= set(CODE_ALPHABET) for code in codes)
+    assert not set("0O1IL") & set(CODE_ALPHABET)
+
+
+def test_a_code_collision_is_retried(shipped_topic, monkeypatch):
+    first = start_visit(topic=shipped_topic)
+    codes = iter([first.code, first.code, "ABC234"])
+    monkeypatch.setattr("decisionaid.services.new_code", lambda: next(codes))
+    assert start_visit(topic=shipped_topic).code == "ABC234"
+
+
+def test_tokens_are_long_random_and_distinct(shipped_topic):
+    tokens = {start_visit(topic=shipped_topic).token for _ in range(50)}
+    assert len(tokens) == 50
+    assert all(len(token) >= 32 and not token.isdigit() for token in tokens)
