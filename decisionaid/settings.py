@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "decisionaid.context_processors.tablet",
             ],
         },
     },
@@ -139,6 +140,10 @@ LOGOUT_REDIRECT_URL = "login"
 DECISIONAID_RETENTION_DAYS = env_int("DECISIONAID_RETENTION_DAYS", 7)
 # A patient session idle for longer than this is ended by the server.
 DECISIONAID_PATIENT_IDLE_SECONDS = 60 * env_int("DECISIONAID_PATIENT_IDLE_MINUTES", 30)
+# On the tablet, "Are you still there?" appears after this many idle seconds, then counts down
+# (at least 20 seconds, WCAG 2.2.1) before the tablet resets itself.
+DECISIONAID_IDLE_WARNING_SECONDS = env_int("DECISIONAID_IDLE_WARNING_SECONDS", 120)
+DECISIONAID_IDLE_COUNTDOWN_SECONDS = max(20, env_int("DECISIONAID_IDLE_COUNTDOWN_SECONDS", 30))
 
 LOGGING = {
     "version": 1,

@@ -8,9 +8,11 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from decisionaid import services
+from decisionaid.context_processors import TEXT_SIZE_SESSION_KEY, TEXT_SIZES
 from decisionaid.models import Visit
 from decisionaid.stages import BY_SLUG, STAGES, Progress
 from topics.models import OPTIONS_PREFETCH, Topic
@@ -233,6 +235,18 @@ def finished(request):
     if not visit.is_finished:
         return redirect("journey:resume")
     return render(request, "decisionaid/finished.html", {"visit": visit, "topic": visit.topic})
+
+
+@require_POST
+def text_size(request):
+    """Remember the chosen text size for this tablet session; works without JavaScript."""
+    size = request.POST.get("size")
+    if size in {key for key, _, _ in TEXT_SIZES}:
+        request.session[TEXT_SIZE_SESSION_KEY] = size
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "home"
+    return redirect(target)
 
 
 @require_POST

@@ -1,4 +1,7 @@
 import copy
+import os
+import shutil
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -238,3 +241,41 @@ class Journey:
 @pytest.fixture
 def journey(client, shipped_topic):
     return Journey(client, shipped_topic)
+
+
+# --- real-browser tests (Playwright with the system Chromium) ---
+
+# Sync Playwright runs an event loop in the test thread; Django's ORM must still be allowed there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+TABLET = {"width": 768, "height": 1024}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        message = f"Chromium not found at {CHROMIUM}; install it with: apt-get install -y chromium"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI needs the browser tests to run. {message}")
+        pytest.skip(message)
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+def screenshot(page, name):
+    """Keep a full-page screenshot as a test artifact, one folder per viewport size."""
+    size = page.viewport_size
+    folder = SCREENSHOTS / f"{size['width']}x{size['height']}"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)

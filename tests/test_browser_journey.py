@@ -1,0 +1,234 @@
+"""The patient journey in a real browser: clicked and typed as a patient would, audited with axe.
+
+Screenshots of every page land in test-artifacts/screenshots/<width>x<height>/.
+"""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from decisionaid.models import Answer, Visit
+from tests.conftest import DESKTOP, TABLET, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Axe()
+ZOOM_200 = {"width": 640, "height": 400}  # a 1280 px window at 200% zoom
+
+
+def audit(page, name):
+    """Screenshot the page, then check it has no axe violations and no sideways scrolling."""
+    screenshot(page, name)
+    results = AXE.run(page)
+    assert results.violations_count == 0, f"{name}:\n{results.generate_report()}"
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{name} scrolls sideways by {overflow}px"
+
+
+def click_label(page, text):
+    page.get_by_text(text, exact=True).first.click()
+
+
+def walk_journey(page, base_url, check=audit):
+    page.goto(base_url + "/")
+    check(page, "01-welcome")
+    page.get_by_role("button", name="Start").click()
+
+    check(page, "02-safety")
+    page.get_by_role("button", name="Continue").click()
+    check(page, "02a-safety-error")
+    click_label(page, "You have a fever as well as back pain.")
+    page.get_by_role("button", name="Continue").click()
+    check(page, "02b-safety-alert")
+    page.get_by_role("link", name="I have told the front desk. Continue").click()
+
+    check(page, "03-history")
+    for question, answer in [
+        ("pain-duration", "More than 1 year"),
+        ("tried-exercise", "No"),
+        ("tried-manipulation", "Yes"),
+        ("tried-other", "Yes"),
+        ("daily-life", "A lot"),
+        ("blood-thinners", "No"),
+        ("cost-worry", "Yes"),
+    ]:
+        page.locator(f"#div_id_{question}").get_by_text(answer, exact=True).click()
+    page.get_by_role("button", name="Continue").click()
+
+    check(page, "04-learn")
+    assert page.locator(".tailored-message").count() == 2
+    caption = page.locator(".icon-array figcaption").first.inner_text()
+    assert "of 100" in caption
+    assert page.locator(".icon-array svg").first.get_attribute("aria-hidden") == "true"
+    page.get_by_role("button", name="Continue").click()
+
+    check(page, "05-understanding")
+    for i in range(4):
+        page.locator("fieldset").nth(i).get_by_text("Not sure", exact=True).click()
+    page.get_by_role("button", name="Continue").click()
+    check(page, "05b-feedback")
+    page.get_by_role("link", name="Continue").click()
+
+    check(page, "06-values")
+    for fieldset in page.locator("fieldset.scale").all():
+        fieldset.get_by_text("4", exact=True).click()
+    page.get_by_role("button", name="Continue").click()
+
+    check(page, "07-leaning")
+    click_label(page, "I'm not sure yet")
+    for i in range(1, 5):
+        page.locator("fieldset").nth(i).get_by_text("Yes", exact=True).click()
+    page.get_by_role("button", name="Continue").click()
+
+    check(page, "08-questions")
+    click_label(page, "Is prolotherapy a good choice for my kind of back pain?")
+    page.get_by_label("Your own questions or worries (optional)").fill("Can I still go to work?")
+    page.get_by_role("button", name="Continue").click()
+
+    check(page, "09-review")
+    page.get_by_role("button", name="Finish").click()
+    check(page, "10-finished")
+
+
+@pytest.mark.parametrize("viewport", [TABLET, DESKTOP, ZOOM_200], ids=["tablet", "desktop", "zoom"])
+def test_a_patient_clicks_through_the_whole_journey(live_server, page, viewport, shipped_topic):
+    page.set_viewport_size(viewport)
+    walk_journey(page, live_server.url)
+
+    code = page.locator(".visit-code").inner_text()
+    visit = Visit.objects.get(code=code)
+    assert visit.is_finished
+    saved = {a.item: a for a in Answer.objects.filter(visit=visit)}
+    assert saved["safety:fever"].outcome == "flag"
+    assert saved["history:tried-exercise"].value == "no"
+    assert saved["understanding:usual-course"].outcome == "unsure"
+    assert saved["values:avoid-needles"].value == "4"
+    assert saved["leaning:choice"].value == "not-sure"
+    assert saved["questions:own"].value == "Can I still go to work?"
+    assert visit.readiness_score == 4
+
+
+def test_the_topic_overview_passes_axe(live_server, page, shipped_topic):
+    for viewport in (TABLET, DESKTOP):
+        page.set_viewport_size(viewport)
+        page.goto(live_server.url + shipped_topic.get_absolute_url())
+        audit(page, "00-topic-overview")
+
+
+def focus_is_visible(page):
+    return page.evaluate(
+        """() => {
+            let el = document.activeElement;
+            if (!el || el === document.body) return true;
+            let style = getComputedStyle(el);
+            if (style.opacity === "0" && el.nextElementSibling) {
+                el = el.nextElementSibling;  // a hidden radio shows its focus on its label
+                style = getComputedStyle(el);
+            }
+            const outlined = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+            return outlined || style.boxShadow !== "none";
+        }"""
+    )
+
+
+def tab_to(page, selector, limit=250):
+    """Press Tab until the focused element matches `selector`, checking focus is visible."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        assert focus_is_visible(page), page.evaluate("document.activeElement.outerHTML")
+        if page.evaluate(f"document.activeElement.matches({selector!r})"):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def choose_radio(page, name, value):
+    tab_to(page, f"input[name='{name}']")
+    for _ in range(10):
+        if page.evaluate("document.activeElement.value") == value:
+            page.keyboard.press("Space")
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"No radio {name}={value}")
+
+
+def continue_with_keyboard(page):
+    tab_to(page, "button[type=submit].btn-primary, a.btn-primary")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+
+
+def test_a_patient_can_finish_with_the_keyboard_alone(live_server, page, shipped_topic):
+    page.set_viewport_size(TABLET)
+    page.goto(live_server.url + "/")
+    tab_to(page, "button[type=submit].btn-primary")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/visit/safety/")
+
+    tab_to(page, "input[value='none']")
+    page.keyboard.press("Space")
+    continue_with_keyboard(page)
+
+    page.wait_for_url("**/visit/history/")
+    for question, value in [
+        ("pain-duration", "over-1-year"),
+        ("tried-exercise", "yes"),
+        ("tried-manipulation", "yes"),
+        ("tried-other", "no"),
+        ("daily-life", "a-little"),
+        ("blood-thinners", "no"),
+        ("cost-worry", "no"),
+    ]:
+        choose_radio(page, question, value)
+    continue_with_keyboard(page)
+
+    page.wait_for_url("**/visit/learn/")
+    continue_with_keyboard(page)
+
+    page.wait_for_url("**/visit/understanding/")
+    for key in ["injections-alone", "usual-course", "pain-after", "one-standard-way"]:
+        choose_radio(page, key, "true")
+    continue_with_keyboard(page)
+    page.wait_for_url("**/feedback/")
+    continue_with_keyboard(page)
+
+    page.wait_for_url("**/visit/values/")
+    for value in shipped_topic.values.all():
+        choose_radio(page, value.key, "3")
+    continue_with_keyboard(page)
+
+    page.wait_for_url("**/visit/leaning/")
+    choose_radio(page, "choice", "wait-and-review")
+    for key in ["settled", "understand", "priorities", "support"]:
+        choose_radio(page, f"ready-{key}", "yes")
+    continue_with_keyboard(page)
+
+    page.wait_for_url("**/visit/questions/")
+    tab_to(page, "textarea")
+    page.keyboard.type("Typed with the keyboard")
+    continue_with_keyboard(page)
+
+    page.wait_for_url("**/visit/review/")
+    continue_with_keyboard(page)
+    page.wait_for_url("**/visit/finished/")
+
+    visit = Visit.objects.get(code=page.locator(".visit-code").inner_text())
+    saved = {a.item: a.value for a in Answer.objects.filter(visit=visit)}
+    assert saved["leaning:choice"] == "wait-and-review"
+    assert saved["values:avoid-needles"] == "3"
+    assert saved["questions:own"] == "Typed with the keyboard"
+
+
+def test_the_text_size_choice_persists_through_the_journey(live_server, page, shipped_topic):
+    page.set_viewport_size(TABLET)
+    page.goto(live_server.url + "/")
+    page.get_by_role("button", name="Start").click()
+    normal = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    page.get_by_role("button", name="Largest text").click()
+    page.wait_for_url("**/visit/safety/")
+    assert page.get_by_role("button", name="Largest text").get_attribute("aria-pressed") == "true"
+    click_label(page, "None of these")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/visit/history/")
+    assert "text-xl" in page.locator("html").get_attribute("class")
+    larger = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert larger >= normal * 1.3
+    audit(page, "03-history-largest-text")
