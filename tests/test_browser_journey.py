@@ -232,3 +232,18 @@ def test_the_text_size_choice_persists_through_the_journey(live_server, page, sh
     larger = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert larger >= normal * 1.3
     audit(page, "03-history-largest-text")
+
+
+def test_the_whole_journey_works_with_javascript_turned_off(live_server, browser, shipped_topic):
+    context = browser.new_context(java_script_enabled=False, viewport=TABLET)
+    page = context.new_page()
+    try:
+        walk_journey(page, live_server.url, check=lambda page, name: None)
+        assert page.locator(".visit-code").inner_text()
+        visit = Visit.objects.get(code=page.locator(".visit-code").inner_text())
+        assert visit.is_finished
+        assert Answer.objects.filter(visit=visit, item="questions:own").get().value == (
+            "Can I still go to work?"
+        )
+    finally:
+        context.close()
