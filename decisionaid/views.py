@@ -123,7 +123,7 @@ def stage(request, stage):
     form_class = stage.form_class
     content = form_class.content(visit.topic)
     form = form_class(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         topic=visit.topic,
         content=content,
         initial=form_class.initial_from(progress.answers),
