@@ -1,7 +1,8 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from decisionaid import views
+from decisionaid import staff, views
 
 journey = (
     [
@@ -18,9 +19,22 @@ journey = (
     "journey",
 )
 
+staff_urls = (
+    [
+        path("", staff.visits, name="visits"),
+        path("find/", staff.find, name="find"),
+        path("sheet/<slug:token>/", staff.sheet, name="sheet"),
+        path("sheet/<slug:token>/pdf/", staff.sheet_pdf, name="sheet_pdf"),
+    ],
+    "staff",
+)
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include(journey)),
     path("topics/", include("topics.urls")),
     path("admin/", admin.site.urls),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("staff/", include(staff_urls)),
 ]

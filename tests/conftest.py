@@ -1,6 +1,8 @@
 import copy
 
 import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
 from django.urls import reverse
 
 from decisionaid.models import Visit
@@ -238,3 +240,18 @@ class Journey:
 @pytest.fixture
 def journey(client, shipped_topic):
     return Journey(client, shipped_topic)
+
+
+@pytest.fixture
+def make_staff(db):
+    """A signed-in staff client: make_staff("clinician"), or make_staff(None) for no group."""
+
+    def make(group="clinician", **user_fields):
+        user = User.objects.create_user(f"user{User.objects.count()}", **user_fields)
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        staff_client = Client()
+        staff_client.force_login(user)
+        return staff_client
+
+    return make
