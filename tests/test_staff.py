@@ -1,5 +1,5 @@
 """The staff side: sign-in, roles, the list of finished visits, finding a visit, the sheet and
-its PDF."""
+its PDF, and the hand-off QR code."""
 
 import importlib
 import re
@@ -7,6 +7,7 @@ from html import unescape
 from urllib.parse import quote
 
 import pytest
+import segno
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
@@ -160,6 +161,22 @@ def test_a_patient_session_sees_only_its_own_visit(journey, client, shipped_topi
         response = client.get(url)
         assert response.status_code == 302
         assert response.url.startswith(reverse("login"))
+
+
+def test_the_finish_screen_has_a_qr_code_for_the_staff_sheet_url(journey, client):
+    visit = journey.finish()
+    html = client.get(reverse("journey:finished")).content.decode()
+    svg = re.search(r"<svg .*?</svg>", html, re.S).group(0)
+    assert svg.startswith('<svg role="img" viewBox=')
+    assert (
+        "<title>QR code for staff. It opens this visit's discussion sheet after signing in."
+        "</title>" in svg
+    )
+    assert "For staff: scan to open the sheet (staff sign-in needed)." in html
+    url = f"http://testserver/staff/sheet/{visit.token}/"
+    expected = segno.make(url, error="m").svg_inline(scale=4, border=4, omitsize=True)
+    assert re.search(r' d="([^"]+)"', svg).group(1) == re.search(r' d="([^"]+)"', expected).group(1)
+    assert " style=" not in html
 
 
 # --- the list of finished visits ---
