@@ -1,7 +1,8 @@
 """The staff side: sign-in, roles, the list of finished visits, finding a visit, the sheet and
-its PDF, and the hand-off QR code."""
+its PDF, the hand-off QR code, and retention."""
 
 import importlib
+import io
 import re
 from html import unescape
 from urllib.parse import quote
@@ -10,11 +11,12 @@ import pytest
 import segno
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission, User
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from decisionaid.models import Visit
+from decisionaid.models import Answer, Visit
 from tests.conftest import Journey
 from tests.pdftext import page_size
 
@@ -406,3 +408,35 @@ def test_the_sheet_takes_the_same_few_queries_however_many_answers(
     with django_assert_max_num_queries(12) as many:
         staff.get(heavy.get_absolute_url())
     assert len(few) == len(many)
+
+
+# --- retention ---
+
+
+def test_purge_deletes_expired_visits_and_their_answers_and_keeps_the_rest(journey):
+    expired = [journey.finish(), journey.finish()]
+    kept = journey.finish()
+    for visit in expired:
+        move(visit, expires_at=timezone.now() - timezone.timedelta(days=1))
+    expired_answers = Answer.objects.filter(visit__in=expired).count()
+    assert expired_answers > 0
+    out = io.StringIO()
+    call_command("purge_visits", stdout=out)
+    assert out.getvalue() == f"Deleted 2 expired visits and {expired_answers} answers.\n"
+    assert list(Visit.objects.all()) == [kept]
+    assert not Answer.objects.filter(visit_id__in=[v.pk for v in expired]).exists()
+    assert Answer.objects.filter(visit=kept).count() > 0
+
+
+def test_purge_with_nothing_expired_says_so(journey):
+    journey.finish()
+    out = io.StringIO()
+    call_command("purge_visits", stdout=out)
+    assert out.getvalue() == "Deleted 0 expired visits and 0 answers.\n"
+    assert Visit.objects.count() == 1
+
+
+def test_a_new_visit_expires_after_the_retention_period(journey, settings):
+    visit = journey.finish()
+    days = (visit.expires_at - visit.started_at).total_seconds() / 86400
+    assert round(days, 3) == settings.DECISIONAID_RETENTION_DAYS
