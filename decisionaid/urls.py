@@ -1,8 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.decorators.cache import never_cache
 
-from decisionaid import views
+from decisionaid import staff, views
 
 # Patient pages are never cached: after the tablet is handed back, the browser's Back button
 # must not show the previous patient's answers.
@@ -22,9 +23,22 @@ journey = (
     "journey",
 )
 
+staff_urls = (
+    [
+        path("", staff.visits, name="visits"),
+        path("find/", staff.find, name="find"),
+        path("sheet/<slug:token>/", staff.sheet, name="sheet"),
+        path("sheet/<slug:token>/pdf/", staff.sheet_pdf, name="sheet_pdf"),
+    ],
+    "staff",
+)
+
 urlpatterns = [
     path("", never_cache(views.home), name="home"),
     path("", include(journey)),
     path("topics/", include("topics.urls")),
     path("admin/", admin.site.urls),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("staff/", include(staff_urls)),
 ]

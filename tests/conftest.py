@@ -4,6 +4,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
 from django.urls import reverse
 
 from decisionaid.models import Visit
@@ -279,3 +281,18 @@ def screenshot(page, name):
     folder = SCREENSHOTS / f"{size['width']}x{size['height']}"
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def make_staff(db):
+    """A signed-in staff client: make_staff("clinician"), or make_staff(None) for no group."""
+
+    def make(group="clinician", **user_fields):
+        user = User.objects.create_user(f"user{User.objects.count()}", **user_fields)
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        staff_client = Client()
+        staff_client.force_login(user)
+        return staff_client
+
+    return make

@@ -1,0 +1,353 @@
+"""The discussion sheet: what page 1 says and in what order, the evidence page, print and PDF."""
+
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils.html import strip_tags
+from weasyprint.urls import URLFetchingError
+
+from decisionaid.pdf import BASE_URL, StaticFileFetcher, render_sheet_pdf
+from decisionaid.sheet import build_sheet
+from tests.pdftext import page_size, pdf_pages
+
+RED_FLAG = {"safety": {"flags": ["fever"]}}
+NOTHING_TRIED = {"history": {"tried-exercise": "no", "tried-manipulation": "no"}}
+UNSURE = {
+    "understanding": {"injections-alone": "true", "usual-course": "not-sure"},
+    "leaning": {"choice": "not-sure", "ready-settled": "no", "ready-support": "no"},
+}
+ALL_RED_FLAGS = [
+    "saddle-numbness",
+    "bladder-bowel",
+    "leg-weakness",
+    "fall-or-accident",
+    "fever",
+    "weight-loss",
+    "cancer-history",
+    "night-pain",
+]
+# Every flag the shipped topic can raise, every question ticked, and 499 characters of the
+# widest letter with line breaks: the heaviest page 1 a patient can produce.
+HEAVIEST = {
+    "safety": {"flags": ALL_RED_FLAGS},
+    "history": {
+        "pain-duration": "under-3-months",
+        "tried-exercise": "no",
+        "tried-manipulation": "no",
+        "tried-other": "no",
+        "daily-life": "a-lot",
+        "blood-thinners": "yes",
+        "cost-worry": "yes",
+    },
+    "understanding": {
+        "injections-alone": "true",
+        "usual-course": "false",
+        "pain-after": "not-sure",
+        "one-standard-way": "true",
+    },
+    "leaning": {
+        "choice": "not-sure",
+        "ready-settled": "no",
+        "ready-understand": "no",
+        "ready-priorities": "no",
+        "ready-support": "no",
+    },
+    "questions": {
+        "suggested": [
+            "right-for-me",
+            "exercise-first",
+            "who-gives-shots",
+            "side-effects",
+            "cost-cover",
+            "how-we-know",
+        ],
+        "own": "a\nb\nc\nd\ne\n" + "W" * 489,
+    },
+}
+PAGE_ONE_HEADINGS = [
+    "Flags: check these first",
+    "What has been tried, and for how long",
+    "Leaning toward",
+    "What matters most to them",
+    "Their questions",
+]
+
+
+def text(html):
+    return " ".join(unescape(strip_tags(html)).split())
+
+
+def section(html, name):
+    """The visible text of one page-1 section of the sheet."""
+    match = re.search(rf'<section[^>]*aria-labelledby="sheet-{name}".*?</section>', html, re.S)
+    assert match, f"no {name} section"
+    return text(match.group(0))
+
+
+def open_sheet(make_staff, visit):
+    response = make_staff("clinician").get(visit.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+# --- page 1: what it says, and in what order ---
+
+
+def test_page_one_sections_come_in_order_of_urgency(journey, make_staff):
+    html = text(open_sheet(make_staff, journey.finish(RED_FLAG)))
+    positions = [html.index(heading) for heading in PAGE_ONE_HEADINGS]
+    assert positions == sorted(positions)
+    assert html.index("Their questions") < html.index("Evidence summary")
+
+
+def test_a_red_flag_is_the_first_thing_on_the_sheet(journey, make_staff):
+    html = open_sheet(make_staff, journey.finish({**RED_FLAG, **UNSURE}))
+    flags = section(html, "flags")
+    assert flags.startswith("1 Flags: check these first ⚠ Red flag You have a fever as well")
+    order = ["Red flag", "Knowledge gap", "Readiness 2 of 4", "Not sure yet"]
+    assert [flags.index(label) for label in order] == sorted(flags.index(la) for la in order)
+    assert "Your pain is very bad at night" not in flags
+
+
+def test_knowledge_gaps_show_the_statement_the_answer_and_the_correct_answer(journey, make_staff):
+    flags = section(open_sheet(make_staff, journey.finish(UNSURE)), "flags")
+    assert (
+        "In 3 trials, prolotherapy shots on their own worked better than dummy shots. "
+        "Said: True. Correct: False." in flags
+    )
+    assert (
+        "Prolotherapy is usually given as 4 to 6 sessions, about 2 weeks apart. "
+        "Said: Not sure. Correct: True." in flags
+    )
+    assert "Most people have more pain" not in flags
+
+
+def test_low_readiness_shows_the_score_and_the_items_answered_no(journey, make_staff):
+    flags = section(open_sheet(make_staff, journey.finish(UNSURE)), "flags")
+    assert "Readiness 2 of 4 Said no or not sure:" in flags
+    assert "I feel settled about which option is right for me." in flags
+    assert "I have the help and advice I need to choose." in flags
+    assert "I understand the good points" not in flags
+    assert "Not sure yet Has not chosen an option yet." in flags
+
+
+def test_when_nothing_has_been_tried_the_sheet_says_so_and_notes_it(journey, make_staff):
+    html = open_sheet(make_staff, journey.finish(NOTHING_TRIED))
+    flags = section(html, "flags")
+    assert (
+        "Note Advice shown: Has not tried a structured exercise program "
+        "Has not tried spinal manipulation" in flags
+    )
+    assert "Red flag" not in flags
+    tried = section(html, "tried")
+    assert "Pain for more than 1 year" in tried
+    assert "Has not tried a structured exercise program" in tried
+    assert "Has not tried spinal manipulation" in tried
+    # A history answer with no clinician note is shown as question and answer.
+    assert "Do you take a blood thinner, or do you have a bleeding problem? No" in tried
+
+
+def test_a_confident_patient_gets_no_flags_their_leaning_and_ranked_values(journey, make_staff):
+    html = open_sheet(make_staff, journey.finish())
+    assert section(html, "flags") == (
+        "1 Flags: check these first ✓ No flags: no red flags, no knowledge gaps, "
+        "readiness 4 of 4, and an option chosen."
+    )
+    assert section(html, "leaning") == (
+        "3 Leaning toward Exercise or spinal manipulation, without shots "
+        "· Readiness check: 4 of 4 answered “Yes”"
+    )
+    values = section(html, "values")
+    ranked = [
+        "5 of 5 How important is it to you to first try what guidelines advise",
+        "4 of 5 How important is it to you to avoid a rare but serious risk",
+        "3 of 5 How important is it to you to keep your costs down?",
+        "2 of 5 How important is it to you to avoid needles and shots?",
+        "1 of 5 How important is it to you to try something new",
+    ]
+    assert [values.index(v) for v in ranked] == sorted(values.index(v) for v in ranked)
+
+
+def test_questions_show_the_ticked_ones_and_the_own_words_with_line_breaks(journey, make_staff):
+    visit = journey.finish(
+        {"questions": {"suggested": ["cost-cover"], "own": "Can I keep working?\nAnd drive?"}}
+    )
+    html = open_sheet(make_staff, visit)
+    questions = section(html, "questions")
+    assert "☑ What will it cost, and will my insurance pay for any of it?" in questions
+    assert "Should I try an exercise program" not in questions
+    assert "Can I keep working?<br>And drive?" in html
+
+
+def test_the_own_words_are_escaped_on_the_sheet(journey, make_staff):
+    visit = journey.finish({"questions": {"own": "<script>alert(1)</script>\n<b>bold</b>"}})
+    html = open_sheet(make_staff, visit)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>&lt;b&gt;bold&lt;/b&gt;" in html
+    assert "<script>alert" not in html
+    assert "<b>bold" not in html
+
+
+def test_the_sheet_says_when_the_content_changed_after_the_visit(journey, make_staff):
+    visit = journey.finish()
+    type(visit.topic).objects.filter(pk=visit.topic_id).update(content_version="newer123")
+    html = text(open_sheet(make_staff, visit))
+    assert (
+        f"Content has changed since this visit. The patient answered version "
+        f"{visit.content_version}; page 1 shows the wording they saw. This page shows the "
+        "current content, version newer123." in html
+    )
+    assert f"content version {visit.content_version} (now newer123)" in html
+
+
+def test_an_unchanged_topic_gets_no_content_change_note(journey, make_staff):
+    assert "Content has changed" not in open_sheet(make_staff, journey.finish())
+
+
+# --- page 2 and the footer ---
+
+
+def test_the_evidence_page_shows_every_option_with_certainty_risks_and_citations(
+    journey, make_staff
+):
+    html = text(open_sheet(make_staff, journey.finish()))
+    evidence = html[html.index("Evidence summary") :]
+    for title in [
+        "Prolotherapy added to exercise or spinal manipulation",
+        "Prolotherapy on its own",
+        "Exercise or spinal manipulation, without shots",
+        "Keep on with my current care, wait and review",
+    ]:
+        assert title in evidence
+    assert "This difference may be due to chance. Certainty: Low. [" in evidence
+    assert "Nerve damage (rare, serious). This is the most serious risk." in evidence
+    assert (
+        "Yelland MJ, Glasziou PP, Bogduk N, Schluter PJ, McKernon M. Prolotherapy injections, "
+        "saline injections, and exercises for chronic low-back pain: a randomized trial. Spine. "
+        "29(1):9–16." in evidence
+    )
+
+
+def test_citation_numbers_point_at_the_numbered_sources(journey):
+    sheet = build_sheet(journey.finish())
+    first = sheet.options[0].benefits[0]
+    numbers = [int(n) for n in first.refs.split(", ")]
+    cited = {sheet.citations[n - 1].key for n in numbers}
+    assert cited == {"dagenais2007", "chou2009"}
+
+
+def test_the_footer_names_topic_version_evidence_date_code_and_time(journey, make_staff):
+    visit = journey.finish()
+    html = open_sheet(make_staff, visit)
+    footer = text(re.search(r'<footer class="sheet-footer">.*?</footer>', html, re.S).group(0))
+    finished = visit.finished_at.strftime("%-d %b %Y, %H:%M")
+    assert footer == (
+        f"Prolotherapy for chronic low back pain · content version {visit.content_version} "
+        f"· evidence reviewed 22 Nov 2026 Visit code {visit.code} · finished {finished}"
+    )
+
+
+# --- print ---
+
+
+def test_print_css_hides_navigation_and_buttons():
+    css = re.sub(
+        r"/\*.*?\*/", "", (settings.BASE_DIR / "static/css/print.css").read_text(), flags=re.S
+    )
+    rule = re.search(r"^([^{]*)\{\s*display:\s*none !important;\s*\}", css, re.M)
+    selectors = {s.strip() for s in rule.group(1).split(",")}
+    assert {".no-print", ".site-header", ".btn", "form"} <= selectors
+
+
+def test_the_printable_sheet_has_no_navigation_or_buttons(journey, make_staff):
+    html = open_sheet(make_staff, journey.finish())
+    sheet = re.search(r'<article class="sheet.*?</article>', html, re.S).group(0)
+    for tag in ("<nav", "<button", "<form", "<a ", 'class="btn'):
+        assert tag not in sheet
+    toolbar = re.search(r'<div class="sheet-toolbar no-print".*?</div>\s*<p', html, re.S)
+    assert '<button type="button" class="btn btn-primary" data-print hidden>Print</button>' in (
+        toolbar.group(0)
+    )
+    assert '<header class="site-header no-print">' in html
+
+
+def test_the_sheet_stylesheet_breaks_before_page_two_and_numbers_pages():
+    css = (settings.BASE_DIR / "static/css/sheet.css").read_text()
+    assert ".sheet-page-2 { break-before: page;" in css
+    assert 'content: "Page " counter(page) " of " counter(pages);' in css
+    assert "size:" not in css.split("@page {", 1)[1].split("}", 1)[0]
+
+
+def test_the_print_button_needs_no_inline_script(journey, make_staff):
+    html = open_sheet(make_staff, journey.finish())
+    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/js/staff.js" defer>']
+    assert " style=" not in html
+    assert "window.print()" in (settings.BASE_DIR / "static/js/staff.js").read_text()
+
+
+# --- PDF ---
+
+
+def test_the_pdf_has_the_sheet_on_page_one_and_the_evidence_on_page_two(journey, tmp_path):
+    visit = journey.finish(RED_FLAG)
+    pdf = render_sheet_pdf(build_sheet(visit))
+    assert pdf.startswith(b"%PDF")
+    first, second = pdf_pages(pdf, tmp_path)
+    assert visit.code in first
+    for heading in ["FLAGS: CHECK THESE FIRST", "THEIR QUESTIONS", "Can I keep working?"]:
+        assert heading in first
+    assert "Evidence summary" not in first
+    assert second.startswith("Evidence summary")
+    # The page numbers come from sheet.css: proof that the stylesheet was loaded.
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    assert f"Visit code {visit.code}" in second
+
+
+@pytest.mark.parametrize("paper, size", [("a4", "(A4)"), ("letter", "(letter)")])
+def test_the_heaviest_possible_page_one_still_fits_on_one_page(journey, tmp_path, paper, size):
+    sheet = build_sheet(journey.finish(HEAVIEST))
+    pdf = render_sheet_pdf(sheet, paper=paper)
+    assert size in page_size(pdf, tmp_path)
+    pages = pdf_pages(pdf, tmp_path)
+    assert len(pages) == 2
+    assert "You have a fever" in pages[0]
+    assert "How will we know if a treatment is working" in pages[0]
+    assert "WWWWWWWWWW\n" in pages[0] and pages[0].count("W") >= 489
+    assert pages[1].startswith("Evidence summary")
+
+
+def test_a_typical_sheet_prints_in_the_larger_type(journey):
+    assert not build_sheet(journey.finish({**RED_FLAG, **UNSURE, **NOTHING_TRIED})).compact
+    assert build_sheet(journey.finish(HEAVIEST)).compact
+
+
+def test_the_pdf_shows_typed_markup_as_text(journey, tmp_path):
+    visit = journey.finish({"questions": {"own": "<script>alert(1)</script>"}})
+    first, _ = pdf_pages(render_sheet_pdf(build_sheet(visit)), tmp_path)
+    assert "<script>alert(1)</script>" in first
+
+
+def test_the_pdf_fetcher_reads_static_files_from_disk():
+    response = StaticFileFetcher().fetch(f"{BASE_URL}static/css/sheet.css")
+    assert response.read() == Path(settings.BASE_DIR / "static/css/sheet.css").read_bytes()
+    assert response.content_type == "text/css"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com/static/css/sheet.css",
+        "http://127.0.0.1:8000/static/css/sheet.css",
+        f"{BASE_URL}admin/",
+        f"{BASE_URL}static/../decisionaid/settings.py",
+        f"{BASE_URL}static/%2e%2e/decisionaid/settings.py",
+        f"{BASE_URL}static/css/missing.css",
+        "file:///etc/passwd",
+        "data:text/css,body{}",
+    ],
+)
+def test_the_pdf_fetcher_refuses_everything_else(url):
+    with pytest.raises(URLFetchingError):
+        StaticFileFetcher().fetch(url)
