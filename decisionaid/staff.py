@@ -18,9 +18,9 @@ from django.views.decorators.cache import never_cache
 
 from decisionaid.models import Answer, Visit
 from decisionaid.pdf import render_sheet_pdf
+from decisionaid.roles import SHEET_READERS as SHEET_READER_GROUPS
 from decisionaid.sheet import FLAG_STAGES, build_sheet, flag_groups, own_words
 
-SHEET_READER_GROUPS = ("clinician", "front desk")
 EARLIEST_DAY = datetime.date(2000, 1, 1)
 
 
