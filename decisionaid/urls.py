@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from decisionaid import views
+from decisionaid import ops, views
 
 journey = (
     [
@@ -21,6 +22,8 @@ journey = (
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include(journey)),
+    path("about/", views.about, name="about"),
     path("topics/", include("topics.urls")),
-    path("admin/", admin.site.urls),
+    path("healthz", ops.healthz, name="healthz"),
+    path(settings.ADMIN_PATH, admin.site.urls),
 ]

@@ -65,6 +65,15 @@ def home(request):
     return render(request, "decisionaid/home.html", {"topics": topics})
 
 
+def about(request):
+    """What this app is and what happens to the answers. Static: it touches no database."""
+    return render(
+        request,
+        "decisionaid/about.html",
+        {"retention_days": settings.DECISIONAID_RETENTION_DAYS},
+    )
+
+
 def welcome(request, slug):
     topic = get_object_or_404(Topic.objects.published(), slug=slug)
     return render(request, "decisionaid/welcome.html", {"topic": topic})

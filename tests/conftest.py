@@ -159,6 +159,14 @@ def plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def plain_http(settings):
+    """The test client speaks plain http. Production's https settings have their own tests."""
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+
+
 def stage_url(stage):
     return reverse("journey:stage", kwargs={"stage": stage})
 
