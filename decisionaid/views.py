@@ -132,7 +132,9 @@ def stage(request, stage):
     form_class = stage.form_class
     content = form_class.content(visit.topic)
     form = form_class(
-        request.POST or None,
+        # Not `request.POST or None`: a POST with no fields (the Learn step has none) must
+        # still bind, or Continue would silently not save.
+        request.POST if request.method == "POST" else None,
         topic=visit.topic,
         content=content,
         initial=form_class.initial_from(progress.answers),
