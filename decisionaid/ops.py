@@ -3,6 +3,7 @@
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -36,3 +37,14 @@ def locked_out(request, original_response=None, credentials=None):
     return render(
         request, "lockout.html", {"minutes": minutes}, status=settings.AXES_HTTP_RESPONSE_CODE
     )
+
+
+def sign_in_username(request, credentials=None):
+    """The username django-axes records for a sign-in, cut to fit its 255-character column.
+
+    Django's login form sends any length of username to authenticate(); without the cut, a very
+    long one made axes' INSERT fail on PostgreSQL, and the sign-in page answered 500.
+    """
+    field = get_user_model().USERNAME_FIELD
+    username = (credentials or request.POST).get(field)
+    return username[:255] if isinstance(username, str) else username

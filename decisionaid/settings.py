@@ -187,6 +187,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_LOCKOUT_MINUTES", 15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "decisionaid.ops.locked_out"
+AXES_USERNAME_CALLABLE = "decisionaid.ops.sign_in_username"
 # Log the staff username and address of each failure (axes masks them by default); it always
 # masks the password.
 AXES_SENSITIVE_PARAMETERS = []

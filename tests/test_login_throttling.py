@@ -3,6 +3,7 @@
 import logging
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 
 PASSWORD = "correct horse battery staple"
@@ -70,3 +71,11 @@ def test_the_lockout_page_uses_the_configured_minutes(client, manager, settings)
     response = sign_in(client, "wrong")
     assert response.status_code == 429
     assert "Try again in 30 minutes" in response.content.decode()
+
+
+def test_a_very_long_username_is_refused_politely_and_recorded_cut_short(client, manager):
+    client.raise_request_exception = False
+    response = sign_in(client, "wrong", username="a" * 100_000)
+    assert response.status_code == 200
+    assert b"Please enter the correct username and password" in response.content
+    assert AccessAttempt.objects.get().username == "a" * 255
