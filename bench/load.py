@@ -74,7 +74,8 @@ def free_port():
 def start_gunicorn(env, port, access_log):
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "decisionaid.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--worker-class", "sync", "--access-logfile", access_log,
+         "--workers", "2", "--worker-class", "sync", "--no-control-socket",
+         "--access-logfile", access_log,
          "--access-logformat", "%(m)s %(U)s %(s)s %(D)s"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=sys.stderr,
     )  # fmt: skip
@@ -267,8 +268,14 @@ def quantile95(values):
     )
 
 
+def ratio(page_times, about_times):
+    if not page_times or not about_times:
+        return "– (no requests)"
+    return f"{statistics.median(page_times) / statistics.median(about_times):.1f}"
+
+
 def report(args, errors, outcome, client, server, elapsed):
-    about = statistics.median(server[("about", "GET")])
+    about = server[("about", "GET")]
     stage_gets = [t for s in STAGES for t in server[(s, "GET")]]
     lines = [
         f"patients {args.patients}, think {args.think[0]}-{args.think[1]} s, "
@@ -290,11 +297,11 @@ def report(args, errors, outcome, client, server, elapsed):
             f"| {ms(sget, 50)} | {ms(spost, 50)} |"
         )
     lines += ["", "Times in ms. Server times are gunicorn's own (%(D)s), without queueing.", ""]
-    lines.append(f"baseline /about/ server median: {about * 1000:.1f} ms")
+    baseline = f"{statistics.median(about) * 1000:.1f}" if about else "–"
+    lines.append(f"baseline /about/ server median: {baseline} ms")
     for stage in STAGES:
-        ratio = statistics.median(server[(stage, "GET")]) / about
-        lines.append(f"ratio {stage} page / about: {ratio:.1f}")
-    lines.append(f"ratio all journey pages / about: {statistics.median(stage_gets) / about:.1f}")
+        lines.append(f"ratio {stage} page / about: {ratio(server[(stage, 'GET')], about)}")
+    lines.append(f"ratio all journey pages / about: {ratio(stage_gets, about)}")
     lines += [f"error: {e}" for e in errors[:20]]
     print("\n".join(lines))
 
