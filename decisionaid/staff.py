@@ -14,7 +14,6 @@ from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 
 from decisionaid.models import Answer, Visit
 from decisionaid.pdf import render_sheet_pdf
@@ -42,7 +41,7 @@ def sheet_reader_required(view):
             )
         return view(request, *args, **kwargs)
 
-    return never_cache(wrapper)
+    return wrapper
 
 
 class DayForm(forms.Form):

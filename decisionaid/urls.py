@@ -1,24 +1,25 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.decorators.cache import never_cache
 
-from decisionaid import staff, views
+from decisionaid import ops, staff, views
 
-# Patient pages are never cached: after the tablet is handed back, the browser's Back button
-# must not show the previous patient's answers.
+# Every page here except the read-only topic overview and /about/ is sent with
+# Cache-Control: no-store (decisionaid.middleware), so after the tablet is handed back the
+# browser's Back button cannot show the previous patient's answers.
 journey = (
     [
-        path("t/<slug:slug>/", never_cache(views.welcome), name="welcome"),
-        path("t/<slug:slug>/start/", never_cache(views.start), name="start"),
-        path("visit/", never_cache(views.resume), name="resume"),
-        path("visit/safety/alert/", never_cache(views.safety_alert), name="safety_alert"),
-        path("visit/understanding/feedback/", never_cache(views.feedback), name="feedback"),
-        path("visit/review/", never_cache(views.review), name="review"),
-        path("visit/finished/", never_cache(views.finished), name="finished"),
-        path("visit/end/", never_cache(views.end), name="end"),
-        path("text-size/", never_cache(views.text_size), name="text_size"),
-        path("visit/<slug:stage>/", never_cache(views.stage), name="stage"),
+        path("t/<slug:slug>/", views.welcome, name="welcome"),
+        path("t/<slug:slug>/start/", views.start, name="start"),
+        path("visit/", views.resume, name="resume"),
+        path("visit/safety/alert/", views.safety_alert, name="safety_alert"),
+        path("visit/understanding/feedback/", views.feedback, name="feedback"),
+        path("visit/review/", views.review, name="review"),
+        path("visit/finished/", views.finished, name="finished"),
+        path("visit/end/", views.end, name="end"),
+        path("text-size/", views.text_size, name="text_size"),
+        path("visit/<slug:stage>/", views.stage, name="stage"),
     ],
     "journey",
 )
@@ -34,10 +35,12 @@ staff_urls = (
 )
 
 urlpatterns = [
-    path("", never_cache(views.home), name="home"),
+    path("", views.home, name="home"),
     path("", include(journey)),
+    path("about/", views.about, name="about"),
     path("topics/", include("topics.urls")),
-    path("admin/", admin.site.urls),
+    path("healthz", ops.healthz, name="healthz"),
+    path(settings.ADMIN_PATH, admin.site.urls),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("staff/", include(staff_urls)),

@@ -67,6 +67,15 @@ def home(request):
     return render(request, "decisionaid/home.html", {"topics": topics})
 
 
+def about(request):
+    """What this app is and what happens to the answers. Static: it touches no database."""
+    return render(
+        request,
+        "decisionaid/about.html",
+        {"retention_days": settings.DECISIONAID_RETENTION_DAYS},
+    )
+
+
 def welcome(request, slug):
     topic = get_object_or_404(Topic.objects.published(), slug=slug)
     return render(request, "decisionaid/welcome.html", {"topic": topic})
@@ -125,6 +134,8 @@ def stage(request, stage):
     form_class = stage.form_class
     content = form_class.content(visit.topic)
     form = form_class(
+        # Not `request.POST or None`: a POST with no fields (the Learn step has none) must
+        # still bind, or Continue would silently not save.
         request.POST if request.method == "POST" else None,
         topic=visit.topic,
         content=content,

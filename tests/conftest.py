@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from decisionaid.models import Visit
@@ -162,6 +162,32 @@ def plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def plain_http(settings):
+    """The test client speaks plain http. Production's https settings have their own tests."""
+    for name, value in PLAIN_HTTP.items():
+        setattr(settings, name, value)
+
+
+PLAIN_HTTP = {
+    "SECURE_SSL_REDIRECT": False,
+    "SESSION_COOKIE_SECURE": False,
+    "CSRF_COOKIE_SECURE": False,
+}
+
+
+@pytest.fixture(scope="session")
+def live_server_plain_http():
+    """The live server builds its middleware once, so plain http must be set before it starts."""
+    with override_settings(**PLAIN_HTTP):
+        yield
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server_plain_http, live_server):
+    return live_server
 
 
 def stage_url(stage):

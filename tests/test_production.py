@@ -1,0 +1,208 @@
+"""Production readiness: deploy settings, security headers, the health check, the about page."""
+
+import importlib
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from django.db import OperationalError, connection
+from django.test import Client
+from django.urls import clear_url_caches, reverse
+
+from decisionaid.models import Answer
+from tests.conftest import stage_url
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV_BLOCK = "```sh\n# production.env\n"
+
+
+def documented_production_env():
+    """The variables in the production.env block of docs/DEPLOYING.md."""
+    text = (ROOT / "docs" / "DEPLOYING.md").read_text(encoding="utf-8")
+    block = text.split(ENV_BLOCK, 1)[1].split("```", 1)[0]
+    pairs = (line.split("=", 1) for line in block.splitlines() if line and line[0] != "#")
+    return dict(pairs)
+
+
+def test_check_deploy_is_clean_with_the_documented_production_environment():
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_")) and key != "PYTEST_VERSION"
+    }
+    env.update(documented_production_env())
+    env["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(50)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_the_documented_production_environment_turns_debug_off():
+    assert documented_production_env()["DJANGO_DEBUG"] == "0"
+
+
+# --- headers on every response ---
+
+REQUIRED_CSP = (
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+)
+
+
+def assert_security_headers(response):
+    csp = response["Content-Security-Policy"]
+    for directive in REQUIRED_CSP:
+        assert directive in csp
+    assert "unsafe-inline" not in csp
+    assert "unsafe-eval" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_patient_page_sends_the_security_headers_and_is_never_stored(journey, client):
+    journey.start()
+    response = client.get(stage_url("safety"))
+    assert response.status_code == 200
+    assert_security_headers(response)
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_redirect_after_saving_a_stage_is_never_stored(journey):
+    journey.start()
+    response = journey.answer("safety")
+    assert response.status_code == 302
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_topic_overview_sends_the_security_headers_and_may_be_cached(client, shipped_topic):
+    response = client.get(reverse("topics:overview", kwargs={"slug": shipped_topic.slug}))
+    assert response.status_code == 200
+    assert_security_headers(response)
+    assert "no-store" not in response.get("Cache-Control", "")
+
+
+def test_the_admin_login_sends_the_security_headers_and_is_never_stored(client, db):
+    response = client.get("/admin/login/")
+    assert response.status_code == 200
+    assert_security_headers(response)
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_missing_page_sends_the_security_headers_and_is_never_stored(client, db):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert_security_headers(response)
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_no_template_has_inline_script_or_style():
+    """The CSP would block them, so they would silently not work."""
+    inline = re.compile(r"style=|<style|<script(?![^>]*\ssrc=)|\son[a-z]+=", re.IGNORECASE)
+    for path in (ROOT / "templates").rglob("*.html"):
+        assert not inline.findall(path.read_text(encoding="utf-8")), path
+
+
+# --- https ---
+
+
+def test_plain_http_is_redirected_to_https_in_production(settings, db):
+    settings.SECURE_SSL_REDIRECT = True
+    response = Client().get("/about/")
+    assert response.status_code == 301
+    assert response["Location"] == "https://testserver/about/"
+
+
+def test_the_health_check_answers_over_plain_http_in_production(settings, db):
+    settings.SECURE_SSL_REDIRECT = True
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+
+
+def test_session_and_csrf_cookies_are_secure_and_http_only_in_production(settings, journey):
+    settings.SESSION_COOKIE_SECURE = True
+    settings.CSRF_COOKIE_SECURE = True
+    journey.client.get(reverse("journey:welcome", kwargs={"slug": journey.topic.slug}))
+    csrf = journey.client.cookies["csrftoken"]
+    journey.start()
+    session = journey.client.cookies["sessionid"]
+    assert csrf["secure"] and csrf["httponly"]
+    assert session["secure"] and session["httponly"]
+
+
+def test_the_admin_can_live_at_a_path_of_the_clinics_choosing(settings, client, db):
+    from decisionaid import urls
+
+    settings.ADMIN_PATH = "clinic-admin-7f3k/"
+    importlib.reload(urls)
+    clear_url_caches()
+    try:
+        assert client.get("/clinic-admin-7f3k/login/").status_code == 200
+        assert client.get("/admin/login/").status_code == 404
+    finally:
+        settings.ADMIN_PATH = "admin/"
+        importlib.reload(urls)
+        clear_url_caches()
+
+
+# --- health check ---
+
+
+def test_the_health_check_says_ok_when_the_database_answers(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+    assert response["Content-Type"] == "text/plain"
+
+
+def test_the_health_check_says_unavailable_and_nothing_more_when_the_database_is_down(
+    client, db, monkeypatch
+):
+    def refuse(*args, **kwargs):
+        raise OperationalError('connection to server at "db.internal" failed: secret detail')
+
+    with monkeypatch.context() as patch:
+        patch.setattr(connection, "cursor", refuse)
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.content == b"unavailable"
+
+
+# --- about page and the expired-form page ---
+
+
+def test_the_about_page_says_no_names_are_stored_and_needs_no_database(
+    client, db, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        response = client.get("/about/")
+    assert response.status_code == 200
+    assert b"We never ask your name" in response.content
+    assert b"deleted after 7 days" in response.content
+
+
+def test_a_form_without_its_security_token_shows_a_friendly_expired_page(journey):
+    journey.start()
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = journey.client.cookies
+    response = strict.post(stage_url("safety"), {"flags": ["none"]})
+    assert response.status_code == 403
+    assert b"This page has expired" in response.content
+    assert b'href="/visit/"' in response.content
+    assert b"CSRF" not in response.content
+    assert not Answer.objects.exists()
