@@ -15,6 +15,7 @@ from decisionaid import services
 from decisionaid.context_processors import TEXT_SIZE_SESSION_KEY, TEXT_SIZES
 from decisionaid.models import Visit
 from decisionaid.stages import BY_SLUG, STAGES, Progress
+from topics.cache import cached_content
 from topics.models import OPTIONS_PREFETCH, Topic
 
 SESSION_VISIT = "visit_id"
@@ -132,7 +133,7 @@ def stage(request, stage):
         return redirect(progress.first_open().url)
 
     form_class = stage.form_class
-    content = form_class.content(visit.topic)
+    content = cached_content(visit.topic, stage.slug, form_class.content)
     form = form_class(
         # Not `request.POST or None`: a POST with no fields (the Learn step has none) must
         # still bind, or Continue would silently not save.
@@ -173,16 +174,25 @@ def _after(stage, form):
     return following.url
 
 
-def _learn_context(topic, progress):
+def _options_content(topic):
     prefetch_related_objects([topic], *OPTIONS_PREFETCH)
+    return {
+        "options": list(topic.options.all()),
+        "disagreements": list(topic.disagreements.all()),
+        "citations": topic.cited_sources(),
+    }
+
+
+def _learn_context(topic, progress):
+    content = cached_content(topic, "options", _options_content)
     tailored = [a for a in progress.for_stage("history") if a.message]
     return {
         "option_rows": [
-            (o, [a for a in tailored if a.message_option == o.key]) for o in topic.options.all()
+            (o, [a for a in tailored if a.message_option == o.key]) for o in content["options"]
         ],
-        "disagreements": topic.disagreements.all(),
+        "disagreements": content["disagreements"],
         "general_messages": [a for a in tailored if not a.message_option],
-        "citations": topic.cited_sources(),
+        "citations": content["citations"],
     }
 
 

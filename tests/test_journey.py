@@ -249,3 +249,20 @@ def test_tokens_are_long_random_and_distinct(shipped_topic):
     tokens = {start_visit(topic=shipped_topic).token for _ in range(50)}
     assert len(tokens) == 50
     assert all(len(token) >= 32 and not token.isdigit() for token in tokens)
+
+
+def test_an_editors_change_shows_on_the_next_page_despite_the_content_cache(
+    client, journey, shipped_topic
+):
+    from topics.loader import refresh_content_version
+
+    journey.through("learn")
+    assert "Keep on with my current care, wait and review" in client.get(stage_url("learn")).text
+    assert "How long have you had this back pain?" in client.get(stage_url("history")).text
+
+    shipped_topic.options.filter(key="wait-and-review").update(title="Carry on and check later")
+    shipped_topic.history_questions.filter(key="pain-duration").update(text="How long has it hurt?")
+    refresh_content_version(shipped_topic)
+
+    assert "Carry on and check later" in client.get(stage_url("learn")).text
+    assert "How long has it hurt?" in client.get(stage_url("history")).text
