@@ -25,6 +25,7 @@ from topics.models import (
     Topic,
     ValueStatement,
 )
+from topics.pack_schema import NUMBERS
 
 TOPIC_FIELDS = (
     "title",
@@ -44,11 +45,11 @@ TOPIC_FIELDS = (
 )
 DATE_FIELDS = ("published", "last_reviewed", "next_review_due")
 CITATION_FIELDS = ("key", "authors", "year", "title", "journal", "volume_pages", "doi", "url")
-NUMBER_FIELDS = tuple(packs.NUMBERS)
+NUMBER_FIELDS = tuple(NUMBERS)
 
 
 def _blank(field):
-    return None if packs.NUMBERS[field].kind == "int" else ""
+    return None if NUMBERS[field].kind == "int" else ""
 
 
 @dataclass
