@@ -76,3 +76,10 @@ def test_pages_load_nothing_from_another_host(client, shipped_topic):
         assert "http://" not in text.replace("http://www.w3.org", "")
         assert "https://" not in text
         assert "/static/vendor/bootstrap/css/bootstrap.min.css" in text
+
+
+def test_a_missing_page_is_a_friendly_404(client, db):
+    response = client.get("/staff-typo/")
+    assert response.status_code == 404
+    assert "We could not find that page" in response.text
+    assert 'href="/"' in response.text
