@@ -6,7 +6,15 @@ from django.utils import timezone
 from decisionaid.models import Answer, Visit, new_code
 from decisionaid.stages import ANSWERED_STAGES
 
-ANSWER_FIELDS = ("prompt", "value", "display", "outcome", "message", "message_option")
+ANSWER_FIELDS = (
+    "prompt",
+    "value",
+    "display",
+    "outcome",
+    "message",
+    "message_option",
+    "sheet_note",
+)
 
 
 class VisitClosed(Exception):
@@ -48,16 +56,15 @@ def save_stage(*, visit: Visit, stage: str, answers, visit_updates=None) -> None
                 visit=visit,
                 stage=stage,
                 order=i,
-                answered_at=now,
                 item=a.item,
-                sheet_note=a.sheet_note,
                 **{f: getattr(a, f) for f in ANSWER_FIELDS},
             )
             for i, a in enumerate(answers)
         ],
         update_conflicts=True,
         unique_fields=["visit", "item"],
-        update_fields=["stage", "order", "answered_at", "sheet_note", *ANSWER_FIELDS],
+        # answered_at is auto_now: bulk_create sets it on each row, and the upsert refreshes it.
+        update_fields=["stage", "order", "answered_at", *ANSWER_FIELDS],
     )
     Visit.objects.filter(pk=visit.pk).update(updated_at=now, **(visit_updates or {}))
 
