@@ -6,6 +6,7 @@ from django.urls import reverse
 from decisionaid.models import CODE_ALPHABET, Answer, Visit
 from decisionaid.services import start_visit
 from tests.conftest import CALM_ANSWERS, stage_url
+from topics.models import Evidence
 
 STAGES = list(CALM_ANSWERS)
 
@@ -262,7 +263,14 @@ def test_an_editors_change_shows_on_the_next_page_despite_the_content_cache(
 
     shipped_topic.options.filter(key="wait-and-review").update(title="Carry on and check later")
     shipped_topic.history_questions.filter(key="pain-duration").update(text="How long has it hurt?")
+    harm = Evidence.objects.filter(option__topic=shipped_topic, kind="harm").first()
+    harm.text = "A newly edited harm statement."
+    harm.save()
+    shipped_topic.disagreements.update(title="A newly edited disagreement")
     refresh_content_version(shipped_topic)
 
-    assert "Carry on and check later" in client.get(stage_url("learn")).text
+    learn = client.get(stage_url("learn")).text
+    assert "Carry on and check later" in learn
+    assert "A newly edited harm statement." in learn  # in the option's cached sections
+    assert "A newly edited disagreement" in learn  # in the cached numbers and unknowns
     assert "How long has it hurt?" in client.get(stage_url("history")).text

@@ -20,10 +20,6 @@ class TopicQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Topic.Status.PUBLISHED)
 
-    def with_options(self):
-        """Everything the options comparison shows, in a constant number of queries."""
-        return self.prefetch_related(*OPTIONS_PREFETCH)
-
 
 class Topic(models.Model):
     class Status(models.TextChoices):
@@ -97,7 +93,7 @@ class Topic(models.Model):
     def cited_sources(self):
         """The citations used by the options and the disagreements, sorted.
 
-        Expects a topic fetched with `Topic.objects.with_options()`.
+        Expects a topic with OPTIONS_PREFETCH prefetched, as topics.rendering does.
         """
         used = set()
         for option in self.options.all():
