@@ -103,7 +103,9 @@ class Answer(models.Model):
     answered_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["visit", "order"]
+        # visit_id, not visit: ordering by the relation would join the visit table on every
+        # answers query just to sort by the visit's own default ordering.
+        ordering = ["visit_id", "order"]
         constraints = [
             models.UniqueConstraint(
                 fields=["visit", "item"], name="decisionaid_answer_unique_item"

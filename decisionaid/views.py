@@ -4,7 +4,6 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,10 +12,11 @@ from django.views.decorators.http import require_POST
 
 from decisionaid import services
 from decisionaid.context_processors import TEXT_SIZE_SESSION_KEY, TEXT_SIZES
-from decisionaid.models import Visit
 from decisionaid.stages import BY_SLUG, STAGES, Progress
+from decisionaid.visits import visit_with_answers
 from topics.cache import cached_content
-from topics.models import OPTIONS_PREFETCH, Topic
+from topics.models import Topic
+from topics.rendering import options_comparison
 
 SESSION_VISIT = "visit_id"
 SESSION_SEEN = "seen"
@@ -28,20 +28,20 @@ FINISHED = "You have finished. Your answers are saved and can no longer be chang
 
 
 def _visit_for_session(request):
-    """The visit this browser's session points to, or None."""
+    """(visit, progress) for the visit this browser's session points to, or (None, None)."""
     visit_id = request.session.get(SESSION_VISIT)
-    if visit_id is None:
-        return None
-    visit = Visit.objects.select_related("topic").filter(pk=visit_id).first()
+    if not isinstance(visit_id, int):
+        return None, None
+    visit, answers = visit_with_answers(visit_id)
     if visit is None or visit.is_expired:
         request.session.flush()
-        return None
+        return None, None
     # The session expires after a spell of idleness; refresh it at most once a minute so
     # most requests do not write to the database.
     now = time.time()
     if now - request.session.get(SESSION_SEEN, 0) > SESSION_TOUCH_SECONDS:
         request.session[SESSION_SEEN] = now
-    return visit
+    return visit, Progress(answers)
 
 
 def _journey_context(visit, progress, stage, **extra):
@@ -85,7 +85,7 @@ def welcome(request, slug):
 @require_POST
 def start(request, slug):
     topic = get_object_or_404(Topic.objects.published(), slug=slug)
-    visit = _visit_for_session(request)
+    visit, _ = _visit_for_session(request)
     if visit and visit.topic_id == topic.pk and not visit.is_finished:
         return redirect("journey:resume")
     request.session.flush()
@@ -98,36 +98,36 @@ def start(request, slug):
 
 def resume(request):
     """Go to the first stage not yet answered."""
-    visit = _visit_for_session(request)
+    visit, progress = _visit_for_session(request)
     if visit is None:
         messages.info(request, NO_VISIT)
         return redirect("home")
     if visit.is_finished:
         return redirect("journey:finished")
-    return redirect(Progress(visit.answers.all()).first_open().url)
+    return redirect(progress.first_open().url)
 
 
 def _open_visit_or_redirect(request):
-    """(visit, None) for an open visit, or (None, redirect) with a message saying why not."""
-    visit = _visit_for_session(request)
+    """(visit, progress, None) for an open visit, or (None, None, redirect) with a message
+    saying why not."""
+    visit, progress = _visit_for_session(request)
     if visit is None:
         messages.info(request, NO_VISIT)
-        return None, redirect("home")
+        return None, None, redirect("home")
     if visit.is_finished:
         if request.method == "POST":
             messages.info(request, FINISHED)
-        return None, redirect("journey:finished")
-    return visit, None
+        return None, None, redirect("journey:finished")
+    return visit, progress, None
 
 
 def stage(request, stage):
     if stage not in BY_SLUG or BY_SLUG[stage].form_class is None:
         raise Http404("No such step.")
     stage = BY_SLUG[stage]
-    visit, response = _open_visit_or_redirect(request)
+    visit, progress, response = _open_visit_or_redirect(request)
     if response:
         return response
-    progress = Progress(visit.answers.all())
     if not progress.can_open(stage):
         messages.info(request, "Please answer this step first.")
         return redirect(progress.first_open().url)
@@ -174,33 +174,23 @@ def _after(stage, form):
     return following.url
 
 
-def _options_content(topic):
-    prefetch_related_objects([topic], *OPTIONS_PREFETCH)
-    return {
-        "options": list(topic.options.all()),
-        "disagreements": list(topic.disagreements.all()),
-        "citations": topic.cited_sources(),
-    }
-
-
 def _learn_context(topic, progress):
-    content = cached_content(topic, "options", _options_content)
+    comparison = options_comparison(topic)
     tailored = [a for a in progress.for_stage("history") if a.message]
     return {
+        "comparison": comparison,
         "option_rows": [
-            (o, [a for a in tailored if a.message_option == o.key]) for o in content["options"]
+            (parts, [a for a in tailored if a.message_option == parts.option.key])
+            for parts in comparison.options
         ],
-        "disagreements": content["disagreements"],
         "general_messages": [a for a in tailored if not a.message_option],
-        "citations": content["citations"],
     }
 
 
 def safety_alert(request):
-    visit, response = _open_visit_or_redirect(request)
+    visit, progress, response = _open_visit_or_redirect(request)
     if response:
         return response
-    progress = Progress(visit.answers.all())
     flags = [a for a in progress.for_stage("safety") if a.outcome == "flag"]
     if not flags:
         return redirect(progress.first_open().url)
@@ -212,10 +202,9 @@ def safety_alert(request):
 
 
 def feedback(request):
-    visit, response = _open_visit_or_redirect(request)
+    visit, progress, response = _open_visit_or_redirect(request)
     if response:
         return response
-    progress = Progress(visit.answers.all())
     answers = progress.for_stage("understanding")
     if not answers:
         return redirect(progress.first_open().url)
@@ -227,10 +216,9 @@ def feedback(request):
 
 
 def review(request):
-    visit, response = _open_visit_or_redirect(request)
+    visit, progress, response = _open_visit_or_redirect(request)
     if response:
         return response
-    progress = Progress(visit.answers.all())
     if not progress.is_complete():
         messages.info(request, "Please answer this step first.")
         return redirect(progress.first_open().url)
@@ -249,7 +237,7 @@ def review(request):
 
 
 def finished(request):
-    visit = _visit_for_session(request)
+    visit, _ = _visit_for_session(request)
     if visit is None:
         messages.info(request, NO_VISIT)
         return redirect("home")
