@@ -138,7 +138,8 @@ STORAGES = {
 }
 
 # Sessions live in the database so that any app server can serve any request.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Database sessions (so "Hand the tablet back" ends them on the server), read in one plain query.
+SESSION_ENGINE = "decisionaid.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
