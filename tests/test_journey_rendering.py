@@ -3,12 +3,13 @@
 from pathlib import Path
 
 import pytest
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django.template import Context, Template
 from django.test.testcases import assert_and_parse_html
 
-from decisionaid.forms import HistoryForm
+from decisionaid.forms import HistoryForm, QuestionsForm
 from decisionaid.stages import ANSWERED_STAGES
-from decisionaid.templatetags.journey import choice_field, scale_field
+from decisionaid.templatetags.journey import choice_field, scale_field, text_area
 from topics.templatetags.evidence import icon_array
 
 REFERENCE = Path(__file__).parent / "reference"
@@ -52,6 +53,21 @@ def test_each_question_renders_as_the_template_it_replaced(stage, shipped_topic)
             assertHTMLEqual(tag(field), reference.render(Context({"field": field})))
             checked += 1
     assert checked >= 2
+
+
+@pytest.mark.parametrize(
+    "data, initial",
+    [
+        (None, {}),
+        (None, {"own": 'Is it <b>"safe"</b>?'}),
+        ({"own": "x" * 501}, {}),
+        ({"own": "ok"}, {}),
+    ],
+)
+def test_the_text_box_renders_as_crispy_forms_did(shipped_topic, data, initial):
+    content = QuestionsForm.content(shipped_topic)
+    form = QuestionsForm(data, topic=shipped_topic, content=content, initial=initial)
+    assertHTMLEqual(text_area(form["own"]), as_crispy_field(form["own"]))
 
 
 def test_a_question_shows_the_saved_answer_checked_and_escapes_its_text(shipped_topic):

@@ -1,16 +1,19 @@
 """Template helpers for the journey pages: the questions, rendered in Python.
 
 A question page has up to 35 radio buttons or checkboxes. Rendering each through Django's widget
-templates, or through an include per question, was most of the page's server time (see
-bench/RESULTS.md). These tags build the same markup directly. Django still decides every
-option's value, label, id, `checked`, `required` and `aria-invalid` (through the widget's own
-`options()`), so only the string building is ours. tests/test_journey_rendering.py checks the
-result against the template markup these tags replaced.
+templates, through an include per question, or (for the one text box) through crispy-forms was
+most of the page's server time (see bench/RESULTS.md). These tags build the same markup
+directly. Django still decides every option's value, label, id, `checked`, `required` and
+`aria-invalid`, and every text box attribute (through the widget's own `options()` and
+`build_attrs()`), so only the string building is ours. tests/test_journey_rendering.py checks
+the result against the markup these tags replaced.
 """
 
 from html import escape
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import template
+from django.forms import Textarea
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -47,6 +50,52 @@ def _options(field):
 
 def _errors(field):
     return " ".join(_esc(e) for e in field.errors)
+
+
+@register.simple_tag
+def form_fields(fields):
+    """Each field of a stage form: choices as fieldsets, a text area as a labelled box, and any
+    other widget through crispy-forms."""
+    return mark_safe("".join(_field(field) for field in fields))
+
+
+def _field(field):
+    widget = field.field.widget
+    if getattr(widget, "input_type", None) in ("radio", "checkbox"):
+        return choice_field(field)
+    if isinstance(widget, Textarea):
+        return text_area(field)
+    return as_crispy_field(field)
+
+
+@register.simple_tag
+def text_area(field):
+    """A labelled text area with its help and error, as crispy-forms' Bootstrap 5 pack draws it."""
+    widget = field.field.widget
+    auto_id = _esc(field.auto_id)
+    classes = "textarea form-control is-invalid" if field.errors else "textarea form-control"
+    # Django adds aria-invalid, and aria-describedby naming the help and the error below.
+    attrs = field.build_widget_attrs(widget.build_attrs(widget.attrs, {"id": field.auto_id}))
+    attrs["class"] = f"{attrs['class']} {classes}" if attrs.get("class") else classes
+    value = widget.format_value(field.value()) or ""
+    error_html = help_html = ""
+    if field.errors:
+        error_html = (
+            f'<div id="{auto_id}_error" class="invalid-feedback">'
+            + "".join(
+                f'<p id="error_{i}_{auto_id}"><strong>{_esc(e)}</strong></p>'
+                for i, e in enumerate(field.errors, start=1)
+            )
+            + "</div>"
+        )
+    if field.help_text:
+        help_html = f'<div id="{auto_id}_helptext" class="form-text">{_esc(field.help_text)}</div>'
+    return mark_safe(
+        f'<div id="div_{auto_id}" class="mb-3">'
+        f'<label for="{auto_id}" class="form-label">{_esc(field.label)}</label>'
+        f'<textarea name="{_esc(field.html_name)}"{_attrs(attrs)}>\n{_esc(value)}</textarea>'
+        f"{error_html}{help_html}</div>"
+    )
 
 
 @register.simple_tag
