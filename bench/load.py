@@ -9,7 +9,9 @@ role `app`, migrates it (which loads the topic pack), runs collectstatic, and st
 cookie jar: it reads every page, takes the real CSRF token from the form, answers at random,
 sometimes goes back to change an earlier stage, finishes, and hands the tablet back. Then the
 bench reads the database and checks every stored answer against what that patient sent last.
-Every request goes to 127.0.0.1; the run stops by itself after --max-seconds.
+All the while a probe reads /about/ (the baseline page) every 0.1 s, so the baseline is measured
+under the same load as the journey pages. Every request goes to 127.0.0.1; the run stops by
+itself after --max-seconds.
 """
 
 import argparse
@@ -35,6 +37,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 APP_DB = "postgresql://app:app@localhost:5432/app"
 BENCH_DB = "postgresql://app:app@localhost:5432/bench"
+PROBE_INTERVAL = 0.1  # seconds between the baseline probe's requests for /about/
 STAGES = ("safety", "history", "learn", "understanding", "values", "leaning", "questions")
 WORDS = (
     "when can I go back to work does it hurt how many visits café naïve 😀 <b>bold</b> &".split()
@@ -271,7 +274,7 @@ def quantile95(values):
 def ratio(page_times, about_times):
     if not page_times or not about_times:
         return "– (no requests)"
-    return f"{statistics.median(page_times) / statistics.median(about_times):.1f}"
+    return f"{statistics.median(page_times) / statistics.median(about_times):.2f}"
 
 
 def report(args, errors, outcome, client, server, elapsed):
@@ -297,8 +300,8 @@ def report(args, errors, outcome, client, server, elapsed):
             f"| {ms(sget, 50)} | {ms(spost, 50)} |"
         )
     lines += ["", "Times in ms. Server times are gunicorn's own (%(D)s), without queueing.", ""]
-    baseline = f"{statistics.median(about) * 1000:.1f}" if about else "–"
-    lines.append(f"baseline /about/ server median: {baseline} ms")
+    baseline = f"{statistics.median(about) * 1000:.2f}" if about else "–"
+    lines.append(f"baseline /about/ server median: {baseline} ms ({len(about)} requests)")
     for stage in STAGES:
         lines.append(f"ratio {stage} page / about: {ratio(server[(stage, 'GET')], about)}")
     lines.append(f"ratio all journey pages / about: {ratio(stage_gets, about)}")
@@ -345,11 +348,29 @@ def main():
             with lock:
                 errors.append(f"patient {patients.index(patient)}: {exc}")
 
+    walking = threading.Event()
+    walking.set()
+
+    def probe():
+        """Sample the baseline page all through the run, under the same load as the journey
+        pages (patients open /about/ only once, while they are still arriving)."""
+        http = requests.Session()
+        while walking.is_set() and time.monotonic() < deadline:
+            response = http.get(f"http://127.0.0.1:{port}/about/", timeout=30)
+            if response.status_code != 200:
+                with lock:
+                    errors.append(f"probe: GET /about/: {response.status_code}")
+            time.sleep(PROBE_INTERVAL)
+
+    prober = threading.Thread(target=probe, daemon=True)
+    prober.start()
     try:
         with ThreadPoolExecutor(max_workers=args.patients) as pool:
             list(pool.map(walk, patients))
         elapsed = time.monotonic() - began
     finally:
+        walking.clear()
+        prober.join(timeout=35)
         server.terminate()
         server.wait(timeout=30)
     outcome = verify(patients)
