@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from django.forms import MultipleChoiceField
 from django.template import Context, Template
 from django.test.testcases import assert_and_parse_html
 
@@ -23,15 +24,18 @@ REFERENCE_SCALE_FIELD = Template((REFERENCE / "scale_field.html").read_text())
 
 def _forms(form_class, topic, content):
     """The stage's form unbound, with saved answers, and bound with a mix of good and bad data."""
-    first_choices = {}
+    first_choices, two_ticked = {}, {}
     for name, field in form_class(topic=topic, content=content).fields.items():
         choices = list(getattr(field, "choices", []))
         if choices:
             first_choices[name] = choices[0][0]
+        if isinstance(field, MultipleChoiceField):
+            two_ticked[name] = [choices[0][0], choices[-1][0]]
     some = dict(list(first_choices.items())[::2])
     return [
         form_class(topic=topic, content=content),
         form_class(topic=topic, content=content, initial=first_choices),
+        form_class(topic=topic, content=content, initial={**first_choices, **two_ticked}),
         form_class({"own": "x" * 501}, topic=topic, content=content),
         form_class({**some, "own": "<b>hi</b>"}, topic=topic, content=content),
         form_class({**some, "flags": ["none", "nonsense"]}, topic=topic, content=content),

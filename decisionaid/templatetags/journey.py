@@ -36,16 +36,34 @@ def _attrs(attrs):
 
 
 def _options(field):
-    """(input HTML, input id, label) for each choice of a radio or checkbox field."""
+    """(input HTML, input id, label) for each choice of a radio or checkbox field.
+
+    As Django's `ChoiceWidget.optgroups()` and `create_option()` make them for flat choices
+    (every stage form's are): the field's attributes on every input, in Django's order, with
+    the choice's index on the id, and `checked` on the saved answers. (A choice's key is unique
+    within its question, so a radio button's one saved answer checks one input.)
+    """
     widget = field.field.widget
-    attrs = field.build_widget_attrs({"id": field.auto_id} if field.auto_id else {})
-    for option in widget.options(field.html_name, widget.format_value(field.value()), attrs):
-        value = "" if option["value"] is None else f' value="{_esc(option["value"])}"'
-        input_html = (
-            f'<input type="{option["type"]}" name="{_esc(option["name"])}"{value}'
-            f"{_attrs(option['attrs'])}>"
+    auto_id = field.auto_id
+    attrs = widget.build_attrs(
+        widget.attrs, field.build_widget_attrs({"id": auto_id} if auto_id else {})
+    )
+    names = list(attrs)
+    split = names.index("id") if "id" in attrs else len(names)
+    before = _attrs({name: attrs[name] for name in names[:split]})
+    after = _attrs({name: attrs[name] for name in names[split + 1 :]})
+    opening = f'<input type="{widget.input_type}" name="{_esc(field.html_name)}"'
+    selected = widget.format_value(field.value())
+    for index, (value, label) in enumerate(widget.choices):
+        checked = str(value) in selected
+        input_id = _esc(f"{auto_id}_{index}") if auto_id else ""
+        id_attr = f' id="{input_id}"' if auto_id else ""
+        yield (
+            f'{opening} value="{_esc(value)}"{before}{id_attr}{after}'
+            f"{' checked' if checked else ''}>",
+            input_id,
+            _esc(label),
         )
-        yield input_html, _esc(option["attrs"].get("id", "")), _esc(option["label"])
 
 
 def _errors(field):
