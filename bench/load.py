@@ -82,14 +82,16 @@ def start_gunicorn(env, port, access_log):
          "--access-logformat", "%(m)s %(U)s %(s)s %(D)s %({x-bench-probe}i)s"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=sys.stderr,
     )  # fmt: skip
-    for _ in range(100):
+    # A busy machine can take seconds to boot the workers and answer the first request.
+    give_up = time.monotonic() + 60
+    while time.monotonic() < give_up:
         try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).text == "ok":
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10).text == "ok":
                 return server
-        except requests.ConnectionError:
-            time.sleep(0.1)
+        except requests.RequestException:  # not listening yet, or too slow to answer yet
+            time.sleep(0.2)
     server.terminate()
-    raise SystemExit("gunicorn did not answer /healthz within 10 s")
+    raise SystemExit("gunicorn did not answer /healthz within 60 s")
 
 
 class Page(HTMLParser):
