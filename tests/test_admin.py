@@ -62,6 +62,51 @@ def test_an_admin_edit_changes_the_content_version(editor_client, shipped_topic)
     assert topic.edited_since_load
 
 
+def test_deleting_an_option_in_the_admin_takes_it_off_the_cached_pages(
+    editor_client, shipped_topic
+):
+    overview = reverse("topics:overview", args=[shipped_topic.slug])
+    assert 'id="option-prolo-alone"' in editor_client.get(overview).text  # now cached
+    option = shipped_topic.options.get(key="prolo-alone")
+    url = reverse("admin:topics_option_delete", args=[option.pk])
+    assert editor_client.post(url, {"post": "yes"}).status_code == 302
+    topic = Topic.objects.get(pk=shipped_topic.pk)
+    assert topic.content_version != shipped_topic.content_version
+    assert topic.edited_since_load
+    assert 'id="option-prolo-alone"' not in editor_client.get(overview).text
+
+
+def test_deleting_options_from_the_list_takes_them_off_the_cached_pages(
+    editor_client, shipped_topic
+):
+    overview = reverse("topics:overview", args=[shipped_topic.slug])
+    assert 'id="option-prolo-alone"' in editor_client.get(overview).text
+    option = shipped_topic.options.get(key="prolo-alone")
+    response = editor_client.post(
+        reverse("admin:topics_option_changelist"),
+        {"action": "delete_selected", "_selected_action": [option.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert Topic.objects.get(pk=shipped_topic.pk).content_version != shipped_topic.content_version
+    assert 'id="option-prolo-alone"' not in editor_client.get(overview).text
+
+
+def test_moving_an_option_to_another_topic_refreshes_both(editor_client, make_topic):
+    first = make_topic()
+    second = make_topic(slug="second-topic", title="Second topic")
+    option = first.options.get(key="treat")
+    url = reverse("admin:topics_option_change", args=[option.pk])
+    response = editor_client.get(url)
+    data = {k: v for k, v in response.context["adminform"].form.initial.items() if v is not None}
+    data.update(_management_forms(response), topic=second.pk, key="moved-treat", order=9)
+    response = editor_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    for before in (first, second):
+        after = Topic.objects.get(pk=before.pk)
+        assert after.content_version != before.content_version
+        assert after.updated_at > before.updated_at
+
+
 def test_a_topic_missing_required_content_cannot_be_published(editor_client, make_topic):
     topic = make_topic()
     option = topic.options.get(key="wait")

@@ -68,7 +68,9 @@ class DoctorQuestionInline(admin.TabularInline):
 
 
 class ContentVersionMixin:
-    """Keeps the topic's content version true after any edit, and guards publishing."""
+    """Keeps the topic's content version true after any edit, move or delete, and guards
+    publishing. Patient pages cache content by version, so a missed refresh would show stale
+    content."""
 
     def topic_of(self, obj):
         return obj
@@ -76,6 +78,25 @@ class ContentVersionMixin:
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         topic = self.topic_of(form.instance)
+        self._content_changed(request, topic)
+        # A child moved to another topic changes the topic it left as well.
+        if change and topic is not form.instance and "topic" in form.changed_data:
+            for left in Topic.objects.filter(pk=form.initial.get("topic")):
+                self._content_changed(request, left)
+
+    def delete_model(self, request, obj):
+        topic = self.topic_of(obj)
+        super().delete_model(request, obj)
+        if topic is not obj:
+            self._content_changed(request, topic)
+
+    def delete_queryset(self, request, queryset):
+        topic_ids = {self.topic_of(obj).pk for obj in queryset if self.topic_of(obj) is not obj}
+        super().delete_queryset(request, queryset)
+        for topic in Topic.objects.filter(pk__in=topic_ids):
+            self._content_changed(request, topic)
+
+    def _content_changed(self, request, topic):
         loader.refresh_content_version(topic)
         if topic.is_published:
             try:
@@ -84,8 +105,8 @@ class ContentVersionMixin:
                 Topic.objects.filter(pk=topic.pk).update(status=Topic.Status.DRAFT)
                 self.message_user(
                     request,
-                    "The topic was saved as a draft, because it is missing required content: "
-                    + "; ".join(e.split(": ", 1)[1] for e in exc.errors),
+                    f"{topic.title} was saved as a draft, because it is missing required "
+                    "content: " + "; ".join(e.split(": ", 1)[1] for e in exc.errors),
                     messages.ERROR,
                 )
 

@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from topics import packs
 from topics.models import (
@@ -195,10 +196,15 @@ def pack_version(pack):
 
 
 def refresh_content_version(topic):
-    """Recompute the version after an edit outside the loader (the admin)."""
+    """Recompute the version after an edit outside the loader (the admin).
+
+    `updated_at` moves on too, even when the content hashes as before (an edit undone), so
+    content cached while the edit was being saved is never served under the old key again.
+    """
     version = packs.content_version(export_topic(topic))
-    Topic.objects.filter(pk=topic.pk).update(content_version=version)
-    topic.content_version = version
+    now = timezone.now()
+    Topic.objects.filter(pk=topic.pk).update(content_version=version, updated_at=now)
+    topic.content_version, topic.updated_at = version, now
     return version
 
 
