@@ -10,10 +10,9 @@ from django import forms
 from django.db.models import Prefetch
 
 from topics.models import HistoryChoice
+from topics.pack_schema import NONE_OF_THESE, NOT_SURE
 
 OWN_QUESTION_LIMIT = 500
-NONE_OF_THESE = "none"
-NOT_SURE = "not-sure"
 
 CHOOSE_ONE = "Choose one answer."
 
@@ -337,6 +336,7 @@ class QuestionsForm(StageForm):
         required=False,
         error_messages={"invalid_choice": "Choose only from the list shown."},
     )
+    # "own" is reserved in topics.pack_schema.RESERVED_KEYS: no suggested question may use it.
     own = forms.CharField(
         label="Your own questions or worries (optional)",
         help_text=f"Up to {OWN_QUESTION_LIMIT} characters. Please do not write your name.",

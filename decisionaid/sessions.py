@@ -16,9 +16,11 @@ class SessionStore(db.SessionStore):
         model = self.model
         connection = connections[router.db_for_read(model)]
         quote = connection.ops.quote_name
+        column = {f.name: quote(f.column) for f in model._meta.concrete_fields}
         sql = (
-            f"SELECT {quote('session_data')} FROM {quote(model._meta.db_table)}"
-            f" WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s"
+            f"SELECT {column['session_data']}, {column['expire_date']}"
+            f" FROM {quote(model._meta.db_table)}"
+            f" WHERE {column['session_key']} = %s AND {column['expire_date']} > %s"
         )
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
@@ -27,4 +29,10 @@ class SessionStore(db.SessionStore):
         if row is None:
             self._session_key = None
             return None
-        return model(session_key=self.session_key, session_data=row[0])
+        session_data, expire_date = row
+        col = model._meta.get_field("expire_date").get_col(model._meta.db_table)
+        for convert in connection.ops.get_db_converters(col):  # SQLite gives datetimes as text
+            expire_date = convert(expire_date, col, connection)
+        return model(
+            session_key=self.session_key, session_data=session_data, expire_date=expire_date
+        )

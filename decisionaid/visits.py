@@ -8,7 +8,7 @@ This reads the same rows with two plain SQL queries and builds the same model in
 here with no change. tests/test_visits.py checks the result against the ORM's.
 """
 
-from weakref import WeakKeyDictionary
+from functools import cache
 
 from django.db import connections, router
 
@@ -17,33 +17,41 @@ from topics.models import Topic
 
 
 class _Select:
-    """One SELECT of a model's concrete columns, with the ORM's converters for this connection.
+    """One SELECT of a model's concrete columns, and which of them need the ORM's converters.
 
     Converters turn what the driver returns into what the field holds (SQLite, for one, returns
-    datetimes as text). They are bound to one connection, and a connection to one thread, so
-    they are worked out once per connection.
+    datetimes as text). Which columns need them depends only on the database, so that is worked
+    out once; the converters themselves are bound to a connection (one per thread), so they are
+    looked up on the connection in use, once per read.
     """
 
     def __init__(self, connection, fields, alias):
         self.names = [f.attname for f in fields]
         self.columns = [f"{alias}.{connection.ops.quote_name(f.column)}" for f in fields]
-        self.converters = []
+        self.convertible = []
         for position, field in enumerate(fields):
             col = field.get_col(alias)
-            functions = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-            if functions:
-                self.converters.append((position, functions, col))
+            if connection.ops.get_db_converters(col) + col.get_db_converters(connection):
+                self.convertible.append((position, col))
 
-    def convert(self, row, connection):
-        if not self.converters:
+    def reader(self, connection):
+        """A function from one fetched row to the field values, for this connection."""
+        ops = connection.ops
+        converters = [
+            (position, col, ops.get_db_converters(col) + col.get_db_converters(connection))
+            for position, col in self.convertible
+        ]
+        if not converters:
+            return tuple
+
+        def read(row):
+            row = list(row)
+            for position, col, functions in converters:
+                for function in functions:
+                    row[position] = function(row[position], col, connection)
             return row
-        row = list(row)
-        for position, functions, col in self.converters:
-            value = row[position]
-            for function in functions:
-                value = function(value, col, connection)
-            row[position] = value
-        return row
+
+        return read
 
 
 class _Queries:
@@ -66,7 +74,9 @@ class _Queries:
         )
 
 
-_queries = WeakKeyDictionary()
+@cache
+def _queries(alias):
+    return _Queries(connections[alias])
 
 
 def visit_with_answers(visit_id):
@@ -77,9 +87,7 @@ def visit_with_answers(visit_id):
     """
     alias = router.db_for_read(Visit)
     connection = connections[alias]
-    queries = _queries.get(connection)
-    if queries is None:
-        queries = _queries[connection] = _Queries(connection)
+    queries = _queries(alias)
     with connection.cursor() as cursor:
         cursor.execute(queries.visit_sql, [visit_id])
         row = cursor.fetchone()
@@ -88,17 +96,14 @@ def visit_with_answers(visit_id):
         cursor.execute(queries.answers_sql, [visit_id])
         rows = cursor.fetchall()
     split = len(queries.visit.names)
-    visit = Visit.from_db(
-        alias, queries.visit.names, queries.visit.convert(row[:split], connection)
-    )
+    visit = Visit.from_db(alias, queries.visit.names, queries.visit.reader(connection)(row[:split]))
     visit.topic = Topic.from_db(
-        alias, queries.topic.names, queries.topic.convert(row[split:], connection)
+        alias, queries.topic.names, queries.topic.reader(connection)(row[split:])
     )
+    read_answer = queries.answer.reader(connection)
     answers = []
     for answer_row in rows:
-        answer = Answer.from_db(
-            alias, queries.answer.names, queries.answer.convert(answer_row, connection)
-        )
+        answer = Answer.from_db(alias, queries.answer.names, read_answer(answer_row))
         answer.visit = visit
         answers.append(answer)
     return visit, answers

@@ -8,7 +8,7 @@ from django.forms import MultipleChoiceField
 from django.template import Context, Template
 from django.test.testcases import assert_and_parse_html
 
-from decisionaid.forms import HistoryForm, QuestionsForm
+from decisionaid.forms import HistoryForm, LeaningForm, QuestionsForm
 from decisionaid.stages import ANSWERED_STAGES
 from decisionaid.templatetags.journey import choice_field, scale_field, text_area
 from topics.templatetags.evidence import icon_array
@@ -72,6 +72,17 @@ def test_the_text_box_renders_as_crispy_forms_did(shipped_topic, data, initial):
     content = QuestionsForm.content(shipped_topic)
     form = QuestionsForm(data, topic=shipped_topic, content=content, initial=initial)
     assertHTMLEqual(text_area(form["own"]), as_crispy_field(form["own"]))
+
+
+def test_a_radio_question_checks_one_answer_even_if_two_choices_share_a_key(shipped_topic):
+    # Packs and the admin refuse an option keyed "not-sure"; a row from before that rule
+    # must still not show two answers chosen.
+    content = LeaningForm.content(shipped_topic)
+    content["options"][0].key = "not-sure"
+    form = LeaningForm(topic=shipped_topic, content=content, initial={"choice": "not-sure"})
+    html = choice_field(form["choice"])
+    assert html.count(" checked") == 1
+    assertHTMLEqual(html, REFERENCE_CHOICE_FIELD.render(Context({"field": form["choice"]})))
 
 
 def test_a_question_shows_the_saved_answer_checked_and_escapes_its_text(shipped_topic):

@@ -2,12 +2,13 @@ import io
 
 import pytest
 import yaml
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests.conftest import SHIPPED_SLUG, make_pack
 from topics import loader, packs
-from topics.models import Evidence, Option, Topic
+from topics.models import DoctorQuestion, Evidence, Option, RedFlag, Topic
 
 
 def errors_for(pack):
@@ -98,6 +99,29 @@ def test_a_cited_key_must_be_defined():
         "bad.yaml: options[0].benefits[0].citations[0]: citation 'nobody1999' is not defined "
         "in citations"
     ]
+
+
+@pytest.mark.parametrize(
+    "items, key, meaning",
+    [
+        ("options", "not-sure", '"I\'m not sure yet"'),
+        ("red_flags", "none", '"None of these"'),
+        ("doctor_questions", "own", "the patient's own questions"),
+    ],
+)
+def test_a_key_the_journey_uses_for_its_own_answer_is_refused(items, key, meaning, db):
+    pack = make_pack()
+    if not pack[items]:
+        pack[items] = [{"key": "something", "text": "Something to check."}]
+    last = len(pack[items]) - 1
+    pack[items][last]["key"] = key
+    assert errors_for(pack) == [
+        f"bad.yaml: {items}[{last}].key: {key!r} is kept for the app's own {meaning} answer"
+    ]
+    model = {"options": Option, "red_flags": RedFlag, "doctor_questions": DoctorQuestion}[items]
+    with pytest.raises(ValidationError) as exc:  # the admin's forms run the same check
+        model(key=key).clean()
+    assert "is kept for the app's own" in exc.value.message_dict["key"][0]
 
 
 def test_numbers_must_share_one_denominator():

@@ -24,6 +24,11 @@ def test_a_saved_session_reads_back_the_same_as_djangos_store():
     assert dict(mine.items()) == {"visit_id": 42, "text_size": "lg"}
     assert mine.session_key == saved.session_key
     assert dict(DjangoStore(saved.session_key).items()) == dict(mine.items())
+    row, djangos = (
+        store(saved.session_key)._get_session_from_db() for store in (SessionStore, DjangoStore)
+    )
+    assert (row.session_key, row.session_data) == (djangos.session_key, djangos.session_data)
+    assert row.expire_date == djangos.expire_date and row.expire_date.tzinfo is not None
 
 
 def test_an_expired_session_reads_as_empty_and_its_key_is_dropped():

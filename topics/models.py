@@ -5,15 +5,26 @@ publication and review dates, an update policy, a funding statement and an uncer
 statement; every evidence statement cites its sources.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+
+from topics.pack_schema import RESERVED_KEYS
 
 OPTIONS_PREFETCH = (
     "options__evidence__citations",
     "options__risks__citations",
     "disagreements__citations",
 )
+
+
+def _reject_reserved_key(key, items):
+    """The journey adds answers of its own beside the content's (topics.pack_schema)."""
+    reserved, meaning = RESERVED_KEYS[items]
+    if key == reserved:
+        message = f"{reserved!r} is kept for the app's own {meaning} answer. Choose another key."
+        raise ValidationError({"key": message})
 
 
 class TopicQuerySet(models.QuerySet):
@@ -172,6 +183,9 @@ class Option(models.Model):
             ),
         ]
 
+    def clean(self):
+        _reject_reserved_key(self.key, "options")
+
     def __str__(self):
         return self.title
 
@@ -325,6 +339,9 @@ class RedFlag(TopicItem):
             models.UniqueConstraint(fields=["topic", "key"], name="topics_redflag_key_unique"),
         ]
 
+    def clean(self):
+        _reject_reserved_key(self.key, "red_flags")
+
     def __str__(self):
         return self.text
 
@@ -422,6 +439,9 @@ class DoctorQuestion(TopicItem):
                 fields=["topic", "key"], name="topics_doctorquestion_key_unique"
             ),
         ]
+
+    def clean(self):
+        _reject_reserved_key(self.key, "doctor_questions")
 
     def __str__(self):
         return self.text

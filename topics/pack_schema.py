@@ -7,6 +7,16 @@ for editors.
 
 from dataclasses import dataclass
 
+# Answers the journey adds beside the content's own, so no item may use their keys.
+NOT_SURE = "not-sure"  # "I'm not sure yet", offered with the options
+NONE_OF_THESE = "none"  # "None of these", under the warning signs
+OWN_QUESTIONS = "own"  # the patient's own words, under the suggested doctor questions
+RESERVED_KEYS = {
+    "options": (NOT_SURE, '"I\'m not sure yet"'),
+    "red_flags": (NONE_OF_THESE, '"None of these"'),
+    "doctor_questions": (OWN_QUESTIONS, "the patient's own questions"),
+}
+
 
 @dataclass(frozen=True)
 class F:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from topics.pack_schema import PATIENT_FIELDS, TOPIC
+from topics.pack_schema import PATIENT_FIELDS, RESERVED_KEYS, TOPIC
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 CERTAINTIES = ("high", "moderate", "low", "very_low", "conflicting")
@@ -157,6 +157,10 @@ def _cross_checks(v, pack, slug_hint):
     for name in ("red_flags", "history_questions", "knowledge", "values", "doctor_questions"):
         _check_unique(v, pack[name], name)
     _check_unique(v, pack["options"], "options")
+    for name, (key, meaning) in RESERVED_KEYS.items():
+        for i, item in enumerate(pack[name]):
+            if item["key"] == key:
+                v.error(f"{name}[{i}].key", f"{key!r} is kept for the app's own {meaning} answer")
 
     def check_cites(path, keys):
         for j, key in enumerate(keys):

@@ -40,8 +40,8 @@ def _options(field):
 
     As Django's `ChoiceWidget.optgroups()` and `create_option()` make them for flat choices
     (every stage form's are): the field's attributes on every input, in Django's order, with
-    the choice's index on the id, and `checked` on the saved answers. (A choice's key is unique
-    within its question, so a radio button's one saved answer checks one input.)
+    the choice's index on the id, and `checked` on the saved answers (for radio buttons, on
+    the first that matches only).
     """
     widget = field.field.widget
     auto_id = field.auto_id
@@ -54,8 +54,11 @@ def _options(field):
     after = _attrs({name: attrs[name] for name in names[split + 1 :]})
     opening = f'<input type="{widget.input_type}" name="{_esc(field.html_name)}"'
     selected = widget.format_value(field.value())
+    one_only = not widget.allow_multiple_selected
     for index, (value, label) in enumerate(widget.choices):
         checked = str(value) in selected
+        if checked and one_only:  # a radio question checks its first match only, as Django's
+            selected = ()
         input_id = _esc(f"{auto_id}_{index}") if auto_id else ""
         id_attr = f' id="{input_id}"' if auto_id else ""
         yield (
