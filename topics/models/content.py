@@ -1,4 +1,5 @@
-"""Clinical content: one decision topic with its options, evidence and questionnaire items.
+"""A decision topic and what it tells the patient: options, evidence, risks, sources, and
+what we don't know.
 
 The shape follows IPDAS (see DESIGN.md): every topic states its condition and decision, carries
 publication and review dates, an update policy, a funding statement and an uncertainty
@@ -19,7 +20,7 @@ OPTIONS_PREFETCH = (
 )
 
 
-def _reject_reserved_key(key, items):
+def reject_reserved_key(key, items):
     """The journey adds answers of its own beside the content's (topics.pack_schema)."""
     reserved, meaning = RESERVED_KEYS[items]
     if key == reserved:
@@ -184,7 +185,7 @@ class Option(models.Model):
         ]
 
     def clean(self):
-        _reject_reserved_key(self.key, "options")
+        reject_reserved_key(self.key, "options")
 
     def __str__(self):
         return self.title
@@ -317,131 +318,3 @@ class Disagreement(models.Model):
 
     def __str__(self):
         return self.title
-
-
-class TopicItem(models.Model):
-    """Fields shared by the questionnaire items of a topic."""
-
-    key = models.SlugField(max_length=60)
-    order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        abstract = True
-        ordering = ["topic", "order"]
-
-
-class RedFlag(TopicItem):
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="red_flags")
-    text = models.CharField(max_length=300)
-
-    class Meta(TopicItem.Meta):
-        constraints = [
-            models.UniqueConstraint(fields=["topic", "key"], name="topics_redflag_key_unique"),
-        ]
-
-    def clean(self):
-        _reject_reserved_key(self.key, "red_flags")
-
-    def __str__(self):
-        return self.text
-
-
-class HistoryQuestion(TopicItem):
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="history_questions")
-    text = models.CharField(max_length=300)
-    help = models.TextField(blank=True, help_text="Optional hint shown under the question.")
-
-    class Meta(TopicItem.Meta):
-        constraints = [
-            models.UniqueConstraint(
-                fields=["topic", "key"], name="topics_historyquestion_key_unique"
-            ),
-        ]
-
-    def __str__(self):
-        return self.text
-
-
-class HistoryChoice(models.Model):
-    question = models.ForeignKey(HistoryQuestion, on_delete=models.CASCADE, related_name="choices")
-    key = models.SlugField(max_length=60)
-    order = models.PositiveSmallIntegerField(default=0)
-    label = models.CharField(max_length=200)
-    tailoring = models.TextField(
-        blank=True, help_text="Message shown to the patient on the Learn stage for this answer."
-    )
-    tailoring_option = models.ForeignKey(
-        Option,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Show the message beside this option. Leave empty to show it at the top.",
-    )
-    sheet_note = models.CharField(
-        max_length=200, blank=True, help_text="Short note for the clinician's sheet."
-    )
-
-    class Meta:
-        ordering = ["question", "order"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["question", "key"], name="topics_historychoice_key_unique"
-            ),
-        ]
-
-    def __str__(self):
-        return self.label
-
-
-class KnowledgeStatement(TopicItem):
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="knowledge")
-    statement = models.TextField()
-    answer = models.BooleanField(help_text="Ticked if the statement is true.")
-    explanation = models.TextField(help_text="Feedback shown after the patient answers.")
-    citations = models.ManyToManyField(Citation, related_name="knowledge", blank=True)
-
-    class Meta(TopicItem.Meta):
-        constraints = [
-            models.UniqueConstraint(
-                fields=["topic", "key"], name="topics_knowledgestatement_key_unique"
-            ),
-        ]
-
-    def __str__(self):
-        return self.statement[:80]
-
-
-class ValueStatement(TopicItem):
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="values")
-    statement = models.TextField()
-    low_label = models.CharField(max_length=100, help_text="Label for 1 on the scale.")
-    high_label = models.CharField(max_length=100, help_text="Label for 5 on the scale.")
-
-    class Meta(TopicItem.Meta):
-        constraints = [
-            models.UniqueConstraint(
-                fields=["topic", "key"], name="topics_valuestatement_key_unique"
-            ),
-        ]
-
-    def __str__(self):
-        return self.statement[:80]
-
-
-class DoctorQuestion(TopicItem):
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="doctor_questions")
-    text = models.CharField(max_length=300)
-
-    class Meta(TopicItem.Meta):
-        constraints = [
-            models.UniqueConstraint(
-                fields=["topic", "key"], name="topics_doctorquestion_key_unique"
-            ),
-        ]
-
-    def clean(self):
-        _reject_reserved_key(self.key, "doctor_questions")
-
-    def __str__(self):
-        return self.text
