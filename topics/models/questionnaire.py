@@ -7,7 +7,7 @@ from topics.models.content import Citation, Option, Topic, reject_reserved_key
 
 
 class TopicItem(models.Model):
-    """Fields shared by the questionnaire items of a topic."""
+    """Fields shared by the questionnaire items of a topic; each key is unique within its topic."""
 
     key = models.SlugField(max_length=60)
     order = models.PositiveSmallIntegerField(default=0)
@@ -15,16 +15,16 @@ class TopicItem(models.Model):
     class Meta:
         abstract = True
         ordering = ["topic", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "key"], name="%(app_label)s_%(class)s_key_unique"
+            ),
+        ]
 
 
 class RedFlag(TopicItem):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="red_flags")
     text = models.CharField(max_length=300)
-
-    class Meta(TopicItem.Meta):
-        constraints = [
-            models.UniqueConstraint(fields=["topic", "key"], name="topics_redflag_key_unique"),
-        ]
 
     def clean(self):
         reject_reserved_key(self.key, "red_flags")
@@ -37,13 +37,6 @@ class HistoryQuestion(TopicItem):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="history_questions")
     text = models.CharField(max_length=300)
     help = models.TextField(blank=True, help_text="Optional hint shown under the question.")
-
-    class Meta(TopicItem.Meta):
-        constraints = [
-            models.UniqueConstraint(
-                fields=["topic", "key"], name="topics_historyquestion_key_unique"
-            ),
-        ]
 
     def __str__(self):
         return self.text
@@ -88,13 +81,6 @@ class KnowledgeStatement(TopicItem):
     explanation = models.TextField(help_text="Feedback shown after the patient answers.")
     citations = models.ManyToManyField(Citation, related_name="knowledge", blank=True)
 
-    class Meta(TopicItem.Meta):
-        constraints = [
-            models.UniqueConstraint(
-                fields=["topic", "key"], name="topics_knowledgestatement_key_unique"
-            ),
-        ]
-
     def __str__(self):
         return self.statement[:80]
 
@@ -105,13 +91,6 @@ class ValueStatement(TopicItem):
     low_label = models.CharField(max_length=100, help_text="Label for 1 on the scale.")
     high_label = models.CharField(max_length=100, help_text="Label for 5 on the scale.")
 
-    class Meta(TopicItem.Meta):
-        constraints = [
-            models.UniqueConstraint(
-                fields=["topic", "key"], name="topics_valuestatement_key_unique"
-            ),
-        ]
-
     def __str__(self):
         return self.statement[:80]
 
@@ -119,13 +98,6 @@ class ValueStatement(TopicItem):
 class DoctorQuestion(TopicItem):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="doctor_questions")
     text = models.CharField(max_length=300)
-
-    class Meta(TopicItem.Meta):
-        constraints = [
-            models.UniqueConstraint(
-                fields=["topic", "key"], name="topics_doctorquestion_key_unique"
-            ),
-        ]
 
     def clean(self):
         reject_reserved_key(self.key, "doctor_questions")
