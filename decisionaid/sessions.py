@@ -5,23 +5,34 @@ answer it, and it runs on every page a patient or a member of staff opens (bench
 Everything else (saving, creating keys, flushing, clearing expired sessions) is Django's own.
 """
 
+from functools import cache
+
 from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
+
+from decisionaid.rawread import Columns
+
+
+@cache
+def _query(model, alias):
+    """The row's columns and the SELECT of an unexpired session by key, for this database."""
+    quote = connections[alias].ops.quote_name
+    columns = Columns(model, alias, "s")
+    column = {f.name: f"s.{quote(f.column)}" for f in model._meta.concrete_fields}
+    sql = (
+        f"SELECT {columns.sql} FROM {quote(model._meta.db_table)} s"
+        f" WHERE {column['session_key']} = %s AND {column['expire_date']} > %s"
+    )
+    return columns, sql
 
 
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
         """The unexpired session row for this key, or None (and forget the key), as Django's."""
-        model = self.model
-        connection = connections[router.db_for_read(model)]
-        quote = connection.ops.quote_name
-        column = {f.name: quote(f.column) for f in model._meta.concrete_fields}
-        sql = (
-            f"SELECT {column['session_data']}, {column['expire_date']}"
-            f" FROM {quote(model._meta.db_table)}"
-            f" WHERE {column['session_key']} = %s AND {column['expire_date']} > %s"
-        )
+        alias = router.db_for_read(self.model)
+        connection = connections[alias]
+        columns, sql = _query(self.model, alias)
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
             cursor.execute(sql, [self.session_key, now])
@@ -29,10 +40,4 @@ class SessionStore(db.SessionStore):
         if row is None:
             self._session_key = None
             return None
-        session_data, expire_date = row
-        col = model._meta.get_field("expire_date").get_col(model._meta.db_table)
-        for convert in connection.ops.get_db_converters(col):  # SQLite gives datetimes as text
-            expire_date = convert(expire_date, col, connection)
-        return model(
-            session_key=self.session_key, session_data=session_data, expire_date=expire_date
-        )
+        return columns.builder()(row)
