@@ -72,26 +72,30 @@ class ContentVersionMixin:
     publishing. Patient pages cache content by version, so a missed refresh would show stale
     content."""
 
+    # A child's relation to its topic; None on the topic's own admin.
+    topic_field = None
+
     def topic_of(self, obj):
-        return obj
+        return getattr(obj, self.topic_field) if self.topic_field else obj
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        topic = self.topic_of(form.instance)
-        self._content_changed(request, topic)
+        self._content_changed(request, self.topic_of(form.instance))
         # A child moved to another topic changes the topic it left as well.
-        if change and topic is not form.instance and "topic" in form.changed_data:
-            for left in Topic.objects.filter(pk=form.initial.get("topic")):
+        if change and self.topic_field and self.topic_field in form.changed_data:
+            for left in Topic.objects.filter(pk=form.initial.get(self.topic_field)):
                 self._content_changed(request, left)
 
     def delete_model(self, request, obj):
         topic = self.topic_of(obj)
         super().delete_model(request, obj)
-        if topic is not obj:
+        if self.topic_field:
             self._content_changed(request, topic)
 
     def delete_queryset(self, request, queryset):
-        topic_ids = {self.topic_of(obj).pk for obj in queryset if self.topic_of(obj) is not obj}
+        topic_ids = (
+            set(queryset.values_list(self.topic_field, flat=True)) if self.topic_field else ()
+        )
         super().delete_queryset(request, queryset)
         for topic in Topic.objects.filter(pk__in=topic_ids):
             self._content_changed(request, topic)
@@ -229,8 +233,7 @@ class OptionAdmin(ContentVersionMixin, admin.ModelAdmin):
     def evidence_count(self, obj):
         return obj.num_evidence
 
-    def topic_of(self, obj):
-        return obj.topic
+    topic_field = "topic"
 
 
 class HistoryChoiceInline(admin.TabularInline):
@@ -251,8 +254,7 @@ class HistoryQuestionAdmin(ContentVersionMixin, admin.ModelAdmin):
     search_fields = ("text", "key")
     inlines = (HistoryChoiceInline,)
 
-    def topic_of(self, obj):
-        return obj.topic
+    topic_field = "topic"
 
 
 @admin.register(Citation)
@@ -261,5 +263,4 @@ class CitationAdmin(ContentVersionMixin, admin.ModelAdmin):
     list_filter = ("topic", "year")
     search_fields = ("authors", "title", "journal", "key")
 
-    def topic_of(self, obj):
-        return obj.topic
+    topic_field = "topic"
