@@ -3,7 +3,7 @@
 Builds a throwaway SQLite database, finishes one visit of the shipped topic through the real
 patient journey, then renders its sheet PDF again and again and prints the timings.
 
-    /work/venv/bin/python bench/pdf_timing.py [renders]      (default: 20 renders)
+    .venv/bin/python bench/pdf_timing.py [renders]      (default: 20 renders)
 
 Run it from the project root. It needs the dev requirements (the journey helper lives in tests).
 """

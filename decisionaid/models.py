@@ -53,6 +53,7 @@ class Visit(models.Model):
     class Meta:
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["finished_at"], name="decisionaid_visit_finished")]
+        permissions = [("read_sheet", "Can read discussion sheets")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(readiness_score__lte=4),
@@ -90,8 +91,8 @@ class Answer(models.Model):
         FLAG = "flag", "Red flag"
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="answers")
-    stage = models.CharField(max_length=20)
-    item = models.CharField(max_length=130, help_text='"<stage>:<item key>"')
+    stage = models.CharField(max_length=20, help_text="The journey stage, e.g. history.")
+    key = models.CharField(max_length=80, help_text="The item's key within its stage.")
     order = models.PositiveSmallIntegerField(default=0)
     prompt = models.TextField(blank=True)
     value = models.TextField(blank=True)
@@ -108,9 +109,9 @@ class Answer(models.Model):
         ordering = ["visit_id", "order"]
         constraints = [
             models.UniqueConstraint(
-                fields=["visit", "item"], name="decisionaid_answer_unique_item"
+                fields=["visit", "stage", "key"], name="decisionaid_answer_unique_item"
             ),
         ]
 
     def __str__(self):
-        return f"{self.item} = {self.display or self.value}"
+        return f"{self.stage}:{self.key} = {self.display or self.value}"

@@ -3,8 +3,8 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from decisionaid import stages
 from decisionaid.models import Answer, Visit, new_code
-from decisionaid.stages import ANSWERED_STAGES
 
 ANSWER_FIELDS = (
     "prompt",
@@ -46,34 +46,39 @@ def _lock_open_visit(visit):
 
 
 @transaction.atomic
-def save_stage(*, visit: Visit, stage: str, answers, visit_updates=None) -> None:
-    """Save one stage's answers, all or nothing; saving again replaces them."""
+def save_stage(*, visit: Visit, stage: type[stages.Stage], answers, visit_updates=None) -> None:
+    """Save one stage's answers, all or nothing; saving again replaces them.
+
+    `visit_updates` may set only the Visit fields the stage names in `visit_fields`.
+    """
+    updates = visit_updates or {}
+    refused = set(updates) - set(stage.visit_fields)
+    if refused:
+        raise ValueError(f"The {stage.slug} stage may not set {', '.join(sorted(refused))}.")
     _lock_open_visit(visit)
-    now = timezone.now()
     Answer.objects.bulk_create(
         [
             Answer(
                 visit=visit,
-                stage=stage,
+                stage=stage.slug,
+                key=a.key,
                 order=i,
-                item=a.item,
                 **{f: getattr(a, f) for f in ANSWER_FIELDS},
             )
             for i, a in enumerate(answers)
         ],
         update_conflicts=True,
-        unique_fields=["visit", "item"],
+        unique_fields=["visit", "stage", "key"],
         # answered_at is auto_now: bulk_create sets it on each row, and the upsert refreshes it.
-        update_fields=["stage", "order", "answered_at", *ANSWER_FIELDS],
+        update_fields=["order", "answered_at", *ANSWER_FIELDS],
     )
-    Visit.objects.filter(pk=visit.pk).update(updated_at=now, **(visit_updates or {}))
+    Visit.objects.filter(pk=visit.pk).update(updated_at=timezone.now(), **updates)
 
 
 @transaction.atomic
 def finish_visit(*, visit: Visit) -> Visit:
     locked = _lock_open_visit(visit)
-    answered = set(Answer.objects.filter(visit=locked).values_list("stage", flat=True))
-    if not all(stage.slug in answered for stage in ANSWERED_STAGES):
+    if not stages.Progress(Answer.objects.filter(visit=locked)).is_complete():
         raise VisitIncomplete
     locked.finished_at = timezone.now()
     # Field checks only: the database enforces the unique and check constraints itself.

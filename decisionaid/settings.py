@@ -1,7 +1,11 @@
 """Settings for decisionaid, read from the environment.
 
-Every knob is an environment variable; the README lists them. With no environment at all the
-app runs in development mode on SQLite.
+Every knob is an environment variable; the README and docs/DEPLOYING.md list them. With no
+environment at all, DEBUG is off and the database is SQLite (db.sqlite3): management commands
+(migrate, load_topics, createsuperuser, purge_visits) work as they are, but serving pages needs a
+secret key. Set DJANGO_SECRET_KEY, or DJANGO_DEBUG=1 on a developer's machine, which brings a
+clearly marked insecure key and Django's debug pages. decisionaid/wsgi.py refuses to serve
+without one.
 """
 
 import os
@@ -9,7 +13,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -32,17 +35,10 @@ def env_list(name, default=""):
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY and os.environ.get("PYTEST_VERSION"):
-    # pytest sets PYTEST_VERSION; the test suite needs no secret.
-    SECRET_KEY = "django-insecure-test-suite-only"
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. Set it to a long random string, "
-            "or set DJANGO_DEBUG=1 for local development."
-        )
-    SECRET_KEY = "django-insecure-development-only-never-use-in-production"
+# Empty when unset and DEBUG is off: Django then refuses anything that signs (sessions, forms).
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "") or (
+    "django-insecure-development-only-never-use-in-production" if DEBUG else ""
+)
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -137,9 +133,11 @@ STORAGES = {
     },
 }
 
-# Sessions live in the database so that any app server can serve any request.
-# Database sessions (so "Hand the tablet back" ends them on the server), read in one plain query.
-SESSION_ENGINE = "decisionaid.sessions"
+# Django's database sessions: any app server can serve any request, and "Hand the tablet back"
+# ends a session on the server. Every request saves the session, which moves its expiry on, so
+# a session's age is an idle limit (patients: DECISIONAID_PATIENT_IDLE_MINUTES, set at Start).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -193,6 +191,10 @@ AXES_USERNAME_CALLABLE = "decisionaid.ops.sign_in_username"
 # Log the staff username and address of each failure (axes masks them by default); it always
 # masks the password.
 AXES_SENSITIVE_PARAMETERS = []
+
+# Per process. Only the Learn comparison is cached, keyed by its topic's content version, so
+# every app server shows an edit at once without a shared cache.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

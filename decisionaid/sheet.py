@@ -2,25 +2,24 @@
 
 `build_sheet(visit)` gathers everything the sheet shows in a constant number of queries: the
 visit's answers (one query, or none when prefetched) and the topic's options with their
-evidence, risks and citations (five queries). Page 1 uses only the answers, which carry a copy
-of the wording the patient saw; page 2 shows the topic's current evidence.
-
-`flag_groups(visit)` is the part of the sheet the staff list shows beside each visit.
+evidence, risks and citations. Page 1 uses only the answers, which carry a copy of the wording
+the patient saw; page 2 shows the topic's current evidence. The flags come from the stages
+themselves (`Stage.flags`).
 """
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import prefetch_related_objects
 
-from decisionaid.forms import NOT_SURE, READINESS
 from decisionaid.models import Visit
-from topics.models import Citation, Topic
+from decisionaid.stages import FlagGroup, Progress
+from decisionaid.stages.history import HistoryStage
+from decisionaid.stages.leaning import LeaningStage
+from decisionaid.stages.questions import QuestionsStage
+from decisionaid.stages.values import ValuesStage
+from topics.models import NOT_SURE, Citation, Topic
 
-READINESS_ITEMS = len(READINESS)
-# The stages whose answers can raise a flag.
-FLAG_STAGES = ("safety", "understanding", "leaning", "history")
 # Page 1 must fit on one sheet of paper whatever the patient typed, so their own words keep at
 # most this many lines; any further lines are joined onto the last one with " / ".
 OWN_WORDS_MAX_LINES = 4
@@ -29,30 +28,6 @@ OWN_WORDS_MAX_LINES = 4
 # characters; tests/test_sheet.py checks both sizes with the heaviest possible visit.
 COMPACT_AFTER_LINES = 30
 CHARS_PER_LINE = 70
-
-
-@dataclass(frozen=True)
-class FlagItem:
-    text: str
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class FlagGroup:
-    """One kind of flag, with the items that raised it. Labels carry the meaning, not colour."""
-
-    kind: str
-    label: str
-    icon: str
-    items: tuple[FlagItem, ...]
-    note: str = ""
-
-    @property
-    def summary(self):
-        """A short label for the staff list, e.g. "Red flag (2)"."""
-        if self.kind == "readiness" or len(self.items) == 1:
-            return self.label
-        return f"{self.label} ({len(self.items)})"
 
 
 @dataclass(frozen=True)
@@ -121,24 +96,26 @@ class Sheet:
 
 def build_sheet(visit) -> Sheet:
     """Everything the discussion sheet shows for one finished visit."""
-    answers = _by_stage(visit.answers.all())
+    progress = Progress(visit.answers.all())
     topic = visit.topic
     prefetch_related_objects([topic], "options__evidence__citations", "options__risks__citations")
     options, citations = _evidence(topic)
-    choice = next((a for a in answers["leaning"] if a.item == "leaning:choice"), None)
+    choice = LeaningStage.choice(progress.answers_for(LeaningStage.slug))
+    questions = progress.answers_for(QuestionsStage.slug)
     return Sheet(
         visit=visit,
         topic=topic,
-        flags=_flags(answers, visit.readiness_score),
-        tried=tuple(a.sheet_note or f"{a.prompt} {a.display}" for a in answers["history"]),
+        flags=tuple(progress.flags(visit)),
+        tried=tuple(
+            a.sheet_note or f"{a.prompt} {a.display}"
+            for a in progress.answers_for(HistoryStage.slug)
+        ),
         leaning=choice.display if choice else "",
         leaning_unsure=bool(choice) and choice.value == NOT_SURE,
         readiness_score=visit.readiness_score,
-        values=_ranked_values(answers["values"]),
-        questions=tuple(
-            a.prompt for a in answers["questions"] if a.item != "questions:own" and a.value == "yes"
-        ),
-        own_words=_fit_lines(_own_words_in(answers["questions"])),
+        values=_ranked_values(progress.answers_for(ValuesStage.slug)),
+        questions=tuple(a.prompt for a in QuestionsStage.ticked(questions)),
+        own_words=_fit_lines(own_words(visit)),
         options=options,
         citations=citations,
     )
@@ -146,86 +123,14 @@ def build_sheet(visit) -> Sheet:
 
 def flag_groups(visit) -> tuple[FlagGroup, ...]:
     """The sheet's flags for one visit, from its (ideally prefetched) answers."""
-    return _flags(_by_stage(visit.answers.all()), visit.readiness_score)
+    return tuple(Progress(visit.answers.all()).flags(visit))
 
 
 def own_words(visit):
     """What the patient typed as their own questions, exactly as typed."""
-    return _own_words_in(visit.answers.all())
-
-
-def _own_words_in(answers):
-    return next((a.value for a in answers if a.item == "questions:own"), "")
-
-
-def _by_stage(answers):
-    stages = defaultdict(list)
-    for answer in sorted(answers, key=lambda a: a.order):
-        stages[answer.stage].append(answer)
-    return stages
-
-
-def _flags(answers, readiness_score):
-    """Flag groups, most urgent first: red flags, knowledge gaps, readiness, not sure, notes."""
-    groups = []
-
-    def add(kind, label, icon, items, note=""):
-        if items:
-            groups.append(FlagGroup(kind, label, icon, tuple(items), note))
-
-    add(
-        "red-flag",
-        "Red flag",
-        "⚠",
-        [FlagItem(a.prompt) for a in answers["safety"] if a.outcome == "flag"],
-    )
-    add(
-        "knowledge",
-        "Knowledge gap",
-        "?",
-        [
-            FlagItem(a.prompt, f"Said: {a.display}. Correct: {a.sheet_note}.")
-            for a in answers["understanding"]
-            if a.outcome in ("wrong", "unsure")
-        ],
-    )
-    if readiness_score is not None and readiness_score < READINESS_ITEMS:
-        add(
-            "readiness",
-            f"Readiness {readiness_score} of {READINESS_ITEMS}",
-            "◐",
-            [FlagItem(a.prompt) for a in _readiness_no(answers)],
-            note="Said no or not sure:",
-        )
-    add(
-        "not-sure",
-        "Not sure yet",
-        "…",
-        [
-            FlagItem("Has not chosen an option yet.")
-            for a in answers["leaning"]
-            if a.item == "leaning:choice" and a.value == NOT_SURE
-        ],
-    )
-    add(
-        "note",
-        "Note",
-        "✎",
-        [
-            FlagItem(a.sheet_note or f"{a.prompt} {a.display}")
-            for a in answers["history"]
-            if a.message
-        ],
-        note="Advice shown:",
-    )
-    return tuple(groups)
-
-
-def _readiness_no(answers):
-    """The readiness items answered "No, or not sure"."""
-    return [
-        a for a in answers["leaning"] if a.item.startswith("leaning:ready-") and a.value != "yes"
-    ]
+    answers = [a for a in visit.answers.all() if a.stage == QuestionsStage.slug]
+    own = QuestionsStage.own_words(answers)
+    return own.value if own else ""
 
 
 def _ranked_values(answers):

@@ -1,47 +1,28 @@
 """The staff side: finished visits by day, finding a visit by its code, and its sheet.
 
-Only members of the sheet-reading groups (and superusers) may read sheets. Anyone not signed in
-is sent to the login page first; a signed-in user without the right group gets a 403.
+Reading sheets needs the `decisionaid.read_sheet` permission, which the clinician and front desk
+groups have (migration 0004). Anyone not signed in is sent to the login page first; a signed-in
+user without the permission gets a 403.
 """
 
 import datetime
-from functools import wraps
 
 from django import forms
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from decisionaid.models import Answer, Visit
+from decisionaid.models import Visit
 from decisionaid.pdf import render_sheet_pdf
-from decisionaid.roles import SHEET_READERS as SHEET_READER_GROUPS
-from decisionaid.sheet import FLAG_STAGES, build_sheet, flag_groups, own_words
+from decisionaid.sheet import build_sheet, flag_groups, own_words
 
 EARLIEST_DAY = datetime.date(2000, 1, 1)
 
 
-def can_read_sheets(user):
-    """Sheet readers: active members of the clinician or front desk group, and superusers."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return user.is_superuser or user.groups.filter(name__in=SHEET_READER_GROUPS).exists()
-
-
 def sheet_reader_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can_read_sheets(request.user):
-            raise PermissionDenied(
-                "Reading discussion sheets needs the clinician or front desk role."
-            )
-        return view(request, *args, **kwargs)
-
-    return wrapper
+    """Sign in first, then the read_sheet permission, or a 403 page that says why."""
+    return login_required(permission_required("decisionaid.read_sheet", raise_exception=True)(view))
 
 
 class DayForm(forms.Form):
@@ -98,13 +79,11 @@ def _day_bounds(day):
 
 def _visits_page(request, day_form, find_form):
     day = day_form.cleaned_data["date"] if day_form.is_valid() else timezone.localdate()
-    # Only the answers that raise flags, and the patient's own words.
-    answers = Answer.objects.filter(Q(stage__in=FLAG_STAGES) | Q(item="questions:own"))
     visits = (
         Visit.objects.active()
         .filter(finished_at__range=_day_bounds(day))
         .select_related("topic")
-        .prefetch_related(Prefetch("answers", queryset=answers))
+        .prefetch_related("answers")
         .order_by("-finished_at")
     )
     rows = [(v, flag_groups(v), own_words(v)) for v in visits]
@@ -136,7 +115,7 @@ def find(request):
 
 def _finished_visit(token):
     """A finished, unexpired visit by its token; expired ones are gone even before the purge."""
-    visits = Visit.objects.active().finished().select_related("topic")
+    visits = Visit.objects.active().finished().select_related("topic").prefetch_related("answers")
     return get_object_or_404(visits, token=token)
 
 

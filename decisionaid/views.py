@@ -1,6 +1,4 @@
-"""The patient journey on the waiting-room tablet. Views are thin: forms validate, services save."""
-
-import time
+"""The patient journey on the waiting-room tablet. Views are thin: stages decide, services save."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,21 +8,18 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from decisionaid import services
+from decisionaid import services, stages
 from decisionaid.context_processors import TEXT_SIZE_SESSION_KEY, TEXT_SIZES
-from decisionaid.stages import BY_SLUG, STAGES, Progress
-from decisionaid.visits import visit_with_answers
-from topics.cache import cached_content
+from decisionaid.models import Answer, Visit
+from decisionaid.stages.safety import SafetyStage
+from decisionaid.stages.understanding import UnderstandingStage
 from topics.models import Topic
-from topics.rendering import options_comparison
 
 SESSION_VISIT = "visit_id"
-SESSION_SEEN = "seen"
-SESSION_TOUCH_SECONDS = 60
 
 NO_VISIT = "Your visit has ended, or it has not started yet. You can start again below."
-EXPIRED = "This visit has expired. You can start a new one below."
 FINISHED = "You have finished. Your answers are saved and can no longer be changed."
+ANSWER_FIRST = "Please answer this step first."
 
 
 def _visit_for_session(request):
@@ -32,30 +27,35 @@ def _visit_for_session(request):
     visit_id = request.session.get(SESSION_VISIT)
     if not isinstance(visit_id, int):
         return None, None
-    visit, answers = visit_with_answers(visit_id)
+    visits = Visit.objects.select_related("topic").prefetch_related("answers")
+    visit = visits.filter(pk=visit_id).first()
     if visit is None or visit.is_expired:
         request.session.flush()
         return None, None
-    # The session expires after a spell of idleness; refresh it at most once a minute so
-    # most requests do not write to the database.
-    now = time.time()
-    if now - request.session.get(SESSION_SEEN, 0) > SESSION_TOUCH_SECONDS:
-        request.session[SESSION_SEEN] = now
-    return visit, Progress(answers)
+    return visit, stages.Progress(visit.answers.all())
 
 
-def _journey_context(visit, progress, stage, **extra):
-    if stage.number > 2:
-        back_url = STAGES[stage.number - 2].url
-    else:
-        back_url = reverse("journey:welcome", kwargs={"slug": visit.topic.slug})
+def _open_visit_or_redirect(request):
+    """(visit, progress, None) for an open visit, or (None, None, redirect) saying why not."""
+    visit, progress = _visit_for_session(request)
+    if visit is None:
+        messages.info(request, NO_VISIT)
+        return None, None, redirect("home")
+    if visit.is_finished:
+        if request.method == "POST":
+            messages.info(request, FINISHED)
+        return None, None, redirect("journey:finished")
+    return visit, progress, None
+
+
+def _journey_context(visit, stage, **extra):
     return {
-        "back_url": back_url,
         "visit": visit,
         "topic": visit.topic,
-        "stage": stage,
-        "stages": STAGES,
-        "progress": progress,
+        "step": stages.step(stage),
+        "steps": stages.total_steps(),
+        "heading": stage.heading(visit.topic),
+        "back_url": stages.previous_url(stage, visit.topic),
         **extra,
     }
 
@@ -70,11 +70,8 @@ def home(request):
 
 def about(request):
     """What this app is and what happens to the answers. Static: it touches no database."""
-    return render(
-        request,
-        "decisionaid/about.html",
-        {"retention_days": settings.DECISIONAID_RETENTION_DAYS},
-    )
+    context = {"retention_days": settings.DECISIONAID_RETENTION_DAYS}
+    return render(request, "decisionaid/about.html", context)
 
 
 def welcome(request, slug):
@@ -91,9 +88,9 @@ def start(request, slug):
     request.session.flush()
     visit = services.start_visit(topic=topic)
     request.session[SESSION_VISIT] = visit.pk
-    request.session[SESSION_SEEN] = time.time()
+    # Every request saves the session (SESSION_SAVE_EVERY_REQUEST), so this is an idle limit.
     request.session.set_expiry(settings.DECISIONAID_PATIENT_IDLE_SECONDS)
-    return redirect("journey:stage", stage="safety")
+    return redirect(stages.STAGES[0].url())
 
 
 def resume(request):
@@ -104,114 +101,68 @@ def resume(request):
         return redirect("home")
     if visit.is_finished:
         return redirect("journey:finished")
-    return redirect(progress.first_open().url)
-
-
-def _open_visit_or_redirect(request):
-    """(visit, progress, None) for an open visit, or (None, None, redirect) with a message
-    saying why not."""
-    visit, progress = _visit_for_session(request)
-    if visit is None:
-        messages.info(request, NO_VISIT)
-        return None, None, redirect("home")
-    if visit.is_finished:
-        if request.method == "POST":
-            messages.info(request, FINISHED)
-        return None, None, redirect("journey:finished")
-    return visit, progress, None
+    return redirect(progress.first_open_url())
 
 
 def stage(request, stage):
-    if stage not in BY_SLUG or BY_SLUG[stage].form_class is None:
+    stage = stages.by_slug(stage)
+    if stage is None:
         raise Http404("No such step.")
-    stage = BY_SLUG[stage]
     visit, progress, response = _open_visit_or_redirect(request)
     if response:
         return response
     if not progress.can_open(stage):
-        messages.info(request, "Please answer this step first.")
-        return redirect(progress.first_open().url)
-
-    form_class = stage.form_class
-    content = cached_content(visit.topic, stage.slug, form_class.content)
-    form = form_class(
+        messages.info(request, ANSWER_FIRST)
+        return redirect(progress.first_open_url())
+    form = stage(
         # Not `request.POST or None`: a POST with no fields (the Learn step has none) must
         # still bind, or Continue would silently not save.
         request.POST if request.method == "POST" else None,
         topic=visit.topic,
-        content=content,
-        initial=form_class.initial_from(progress.answers),
+        content=stage.content(visit.topic),
+        initial=stage.initial_from(progress.answers_for(stage.slug)),
     )
-    if request.method == "POST" and form.is_valid():
+    if form.is_valid():
+        answers = form.answers()
         try:
             services.save_stage(
-                visit=visit,
-                stage=stage.slug,
-                answers=form.answers(),
-                visit_updates=form.visit_updates(),
+                visit=visit, stage=stage, answers=answers, visit_updates=form.visit_updates()
             )
         except services.VisitClosed:
             messages.info(request, FINISHED)
             return redirect("journey:resume")
-        return redirect(_after(stage, form))
-    extra = {"form": form, **content}
-    if stage.slug == "learn":
-        extra.update(_learn_context(visit.topic, progress))
-    return render(
-        request,
-        f"decisionaid/stage_{stage.slug}.html",
-        _journey_context(visit, progress, stage, **extra),
-    )
+        return redirect(stage.next_url(answers, stages.following_url(stage)))
+    context = _journey_context(visit, stage, form=form, **form.page_context(progress))
+    return render(request, stage.template, context)
 
 
-def _after(stage, form):
-    """Where Continue leads from a stage."""
-    if stage.slug == "safety" and any(a.outcome == "flag" for a in form.answers()):
-        return "journey:safety_alert"
-    if stage.slug == "understanding":
-        return "journey:feedback"
-    following = STAGES[stage.number]
-    return following.url
-
-
-def _learn_context(topic, progress):
-    comparison = options_comparison(topic)
-    tailored = [a for a in progress.for_stage("history") if a.message]
-    return {
-        "comparison": comparison,
-        "option_rows": [
-            (parts, [a for a in tailored if a.message_option == parts.option.key])
-            for parts in comparison.options
-        ],
-        "general_messages": [a for a in tailored if not a.message_option],
-    }
-
-
-def safety_alert(request):
+def _after_stage_page(request, stage, template, select):
+    """A page that follows a stage (the safety alert, the quiz feedback), shown only when the
+    stage's saved answers call for it."""
     visit, progress, response = _open_visit_or_redirect(request)
     if response:
         return response
-    flags = [a for a in progress.for_stage("safety") if a.outcome == "flag"]
-    if not flags:
-        return redirect(progress.first_open().url)
-    return render(
+    answers = select(progress.answers_for(stage.slug))
+    if not answers:
+        return redirect(progress.first_open_url())
+    context = _journey_context(
+        visit, stage, answers=answers, stage_url=stage.url(), next_url=stages.following_url(stage)
+    )
+    return render(request, template, context)
+
+
+def safety_alert(request):
+    return _after_stage_page(
         request,
+        SafetyStage,
         "decisionaid/safety_alert.html",
-        _journey_context(visit, progress, BY_SLUG["safety"], flags=flags),
+        lambda answers: [a for a in answers if a.outcome == Answer.Outcome.FLAG],
     )
 
 
 def feedback(request):
-    visit, progress, response = _open_visit_or_redirect(request)
-    if response:
-        return response
-    answers = progress.for_stage("understanding")
-    if not answers:
-        return redirect(progress.first_open().url)
-    return render(
-        request,
-        "decisionaid/feedback.html",
-        _journey_context(visit, progress, BY_SLUG["understanding"], answers=answers),
+    return _after_stage_page(
+        request, UnderstandingStage, "decisionaid/feedback.html", lambda answers: answers
     )
 
 
@@ -220,20 +171,25 @@ def review(request):
     if response:
         return response
     if not progress.is_complete():
-        messages.info(request, "Please answer this step first.")
-        return redirect(progress.first_open().url)
+        messages.info(request, ANSWER_FIRST)
+        return redirect(progress.first_open_url())
     if request.method == "POST":
         try:
             services.finish_visit(visit=visit)
         except (services.VisitClosed, services.VisitIncomplete):
             return redirect("journey:resume")
         return redirect("journey:finished")
-    sections = [(s, progress.summary(s.slug)) for s in STAGES if s.form_class]
-    return render(
-        request,
-        "decisionaid/review.html",
-        _journey_context(visit, progress, BY_SLUG["review"], sections=sections),
-    )
+    sections = [(s.heading(visit.topic), s.url(), rows) for s, rows in progress.summary()]
+    context = {
+        "visit": visit,
+        "topic": visit.topic,
+        "step": stages.total_steps(),
+        "steps": stages.total_steps(),
+        "heading": stages.REVIEW_TITLE,
+        "back_url": stages.STAGES[-1].url(),
+        "sections": sections,
+    }
+    return render(request, "decisionaid/review.html", context)
 
 
 def finished(request):
@@ -253,9 +209,10 @@ def text_size(request):
     if size in {key for key, _, _ in TEXT_SIZES}:
         request.session[TEXT_SIZE_SESSION_KEY] = size
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "home"
-    return redirect(target)
+    local = target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return redirect(target if local else reverse("home"))
 
 
 @require_POST

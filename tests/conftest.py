@@ -1,9 +1,12 @@
 import copy
+import importlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -11,6 +14,11 @@ from django.urls import reverse
 from decisionaid.models import Visit
 from topics import loader, packs
 from topics.models import Topic
+
+# The suite signs sessions and forms, so it needs a secret key; production must set its own
+# (decisionaid/wsgi.py refuses to serve without one).
+if not os.environ.get("DJANGO_SECRET_KEY"):
+    settings.SECRET_KEY = "django-insecure-test-suite-only"
 
 SHIPPED_SLUG = "prolotherapy-low-back-pain"
 
@@ -153,6 +161,12 @@ def make_topic(db):
 @pytest.fixture
 def shipped_topic(db):
     return Topic.objects.get(slug=SHIPPED_SLUG)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Passwords are hashed for real in production; tests only need them to match."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -307,6 +321,15 @@ def screenshot(page, name):
     folder = SCREENSHOTS / f"{size['width']}x{size['height']}"
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def staff_groups(transactional_db):
+    """A transactional test starts on a flushed database. Flushing reloads the topic packs and
+    permissions (post_migrate) but not the staff groups, which a data migration makes: make them
+    again with that migration's own code."""
+    migration = importlib.import_module("decisionaid.migrations.0004_staff_groups")
+    migration.create_groups(django_apps, schema_editor=None)
 
 
 @pytest.fixture

@@ -1,31 +1,20 @@
-"""Reading PDFs in tests with poppler's command-line tools (poppler-utils)."""
+"""Reading PDFs in tests with pypdf."""
 
-import re
-import subprocess
+import io
+
+from pypdf import PdfReader
+
+# PDF user-space units per inch; page sizes are in points.
+SIZES = {"A4": (595, 842), "letter": (612, 792)}
 
 
-def _info(path):
-    return subprocess.run(["pdfinfo", path], capture_output=True, text=True, check=True).stdout
-
-
-def pdf_pages(pdf, tmp_path):
+def pdf_pages(pdf):
     """The text of each page of a PDF."""
-    path = tmp_path / "sheet.pdf"
-    path.write_bytes(pdf)
-    count = int(re.search(r"^Pages:\s+(\d+)", _info(path), re.M).group(1))
-    return [
-        subprocess.run(
-            ["pdftotext", "-f", str(n), "-l", str(n), path, "-"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        for n in range(1, count + 1)
-    ]
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
-def page_size(pdf, tmp_path):
-    """pdfinfo's page size, e.g. "612 x 792 pts (letter)"."""
-    path = tmp_path / "size.pdf"
-    path.write_bytes(pdf)
-    return re.search(r"^Page size:\s+(.*)$", _info(path), re.M).group(1)
+def paper_name(pdf):
+    """The paper size of the PDF's first page: "A4", "letter", or its size in points."""
+    box = PdfReader(io.BytesIO(pdf)).pages[0].mediabox
+    size = (round(float(box.width)), round(float(box.height)))
+    return next((name for name, known in SIZES.items() if known == size), f"{size}")

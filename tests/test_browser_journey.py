@@ -9,7 +9,13 @@ from axe_playwright_python.sync_playwright import Axe
 from decisionaid.models import Answer, Visit
 from tests.conftest import DESKTOP, TABLET, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The live server needs committed data, so each test runs in real transactions.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("staff_groups"),
+]
 
 AXE = Axe()
 ZOOM_200 = {"width": 640, "height": 400}  # a 1280 px window at 200% zoom
@@ -97,7 +103,7 @@ def test_a_patient_clicks_through_the_whole_journey(live_server, page, viewport,
     code = page.locator(".visit-code").inner_text()
     visit = Visit.objects.get(code=code)
     assert visit.is_finished
-    saved = {a.item: a for a in Answer.objects.filter(visit=visit)}
+    saved = {f"{a.stage}:{a.key}": a for a in Answer.objects.filter(visit=visit)}
     assert saved["safety:fever"].outcome == "flag"
     assert saved["history:tried-exercise"].value == "no"
     assert saved["understanding:usual-course"].outcome == "unsure"
@@ -211,7 +217,7 @@ def test_a_patient_can_finish_with_the_keyboard_alone(live_server, page, shipped
     page.wait_for_url("**/visit/finished/")
 
     visit = Visit.objects.get(code=page.locator(".visit-code").inner_text())
-    saved = {a.item: a.value for a in Answer.objects.filter(visit=visit)}
+    saved = {f"{a.stage}:{a.key}": a.value for a in Answer.objects.filter(visit=visit)}
     assert saved["leaning:choice"] == "wait-and-review"
     assert saved["values:avoid-needles"] == "3"
     assert saved["questions:own"] == "Typed with the keyboard"
@@ -242,7 +248,7 @@ def test_the_whole_journey_works_with_javascript_turned_off(live_server, browser
         assert page.locator(".visit-code").inner_text()
         visit = Visit.objects.get(code=page.locator(".visit-code").inner_text())
         assert visit.is_finished
-        assert Answer.objects.filter(visit=visit, item="questions:own").get().value == (
+        assert Answer.objects.filter(visit=visit, stage="questions", key="own").get().value == (
             "Can I still go to work?"
         )
     finally:

@@ -5,7 +5,13 @@ import pytest
 from decisionaid.models import Answer
 from tests.conftest import TABLET
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The live server needs committed data, so each test runs in real transactions.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("staff_groups"),
+]
 
 SECRET = "My private worry about my job"
 IDLE_SECONDS = 5

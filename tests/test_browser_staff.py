@@ -6,7 +6,13 @@ from django.contrib.auth.models import Group, User
 from tests.conftest import DESKTOP, TABLET
 from tests.test_browser_journey import audit
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The live server needs committed data, so each test runs in real transactions.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("staff_groups"),
+]
 
 PASSWORD = "a-long-test-password-for-staff"
 

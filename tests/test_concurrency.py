@@ -55,8 +55,8 @@ def test_two_tabs_saving_a_stage_at_once_leave_exactly_one_whole_answer_per_item
         tab.join(timeout=120)
 
     assert statuses == {"low": [302] * ROUNDS, "high": [302] * ROUNDS}
-    rows = list(Answer.objects.filter(visit=visit, stage="values").values_list("item", "value"))
-    items = [item for item, _ in rows]
-    assert sorted(items) == sorted(f"values:{key}" for key in CALM_ANSWERS["values"])
+    rows = list(Answer.objects.filter(visit=visit, stage="values").values_list("key", "value"))
+    keys = [key for key, _ in rows]
+    assert sorted(keys) == sorted(CALM_ANSWERS["values"])
     assert {value for _, value in rows} in ({"1"}, {"5"}), "a mix of both tabs was stored"
     assert Answer.objects.filter(visit=visit).count() == answers_before

@@ -12,7 +12,7 @@ STAGES = list(CALM_ANSWERS)
 
 
 def answers_of(visit):
-    return {a.item: a for a in Answer.objects.filter(visit=visit)}
+    return {f"{a.stage}:{a.key}": a for a in Answer.objects.filter(visit=visit)}
 
 
 def test_a_patient_can_go_from_welcome_to_finish(client, journey, shipped_topic):
@@ -196,7 +196,7 @@ def test_going_back_shows_the_saved_answers(client, journey):
 def test_changing_an_answer_replaces_it(journey):
     visit = journey.through("history")
     journey.answer("history", **{"tried-exercise": "no"})
-    saved = Answer.objects.filter(visit=visit, item="history:tried-exercise")
+    saved = Answer.objects.filter(visit=visit, stage="history", key="tried-exercise")
     assert [a.value for a in saved] == ["no"]
 
 

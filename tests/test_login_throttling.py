@@ -10,11 +10,6 @@ PASSWORD = "correct horse battery staple"
 LOCKOUT = "Too many failed sign-in attempts. Try again in 15 minutes or ask your manager."
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def manager(db):
     return get_user_model().objects.create_user(

@@ -7,8 +7,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests.conftest import SHIPPED_SLUG, make_pack
-from topics import loader, packs
+from topics import loader, pack_schema, packs
 from topics.models import DoctorQuestion, Evidence, Option, RedFlag, Topic
+from topics.schema_doc import schema_markdown
 
 
 def errors_for(pack):
@@ -196,8 +197,8 @@ def test_the_slug_must_match_the_file_name(tmp_path):
 
 def test_a_loaded_pack_exports_back_to_the_same_content(make_topic):
     topic = make_topic()
-    normalized = loader._sorted_citations(packs.validate_pack(make_pack()))
-    assert loader.export_topic(topic) == normalized
+    normalized = packs.validate_pack(make_pack())
+    assert packs.validate_pack(loader.export_topic(topic)) == normalized
     assert topic.content_version == packs.content_version(normalized)
 
 
@@ -290,7 +291,7 @@ def test_a_fresh_database_has_the_shipped_topic_with_its_four_options(shipped_to
         "wait-and-review",
     ]
     assert [o.is_wait for o in options] == [False, False, False, True]
-    assert shipped_topic.content_version == loader.pack_version(
+    assert shipped_topic.content_version == packs.content_version(
         packs.read_pack(packs.CONTENT_DIR / f"{SHIPPED_SLUG}.yaml")
     )
 
@@ -342,3 +343,12 @@ def test_every_shipped_option_has_benefits_and_harms_in_equal_number(shipped_top
     for option in shipped_topic.options.all():
         kinds = [e.kind for e in option.evidence.all()]
         assert kinds.count("benefit") == kinds.count("harm") >= 1, option.key
+
+
+def test_the_editors_schema_reference_is_written_from_the_declaration():
+    committed = (packs.CONTENT_DIR / "SCHEMA.md").read_text(encoding="utf-8")
+    assert committed == schema_markdown(), "run: python manage.py pack_schema"
+    # Every field of every part of a pack is described there.
+    for model in (pack_schema.Pack, pack_schema.Option, pack_schema.Numbers):
+        for name, field in model.model_fields.items():
+            assert f"| `{name}` |" in committed and field.description in committed

@@ -1,8 +1,10 @@
 """Writing validated content packs to the database, and reading topics back as packs.
 
-`apply_pack` replaces a topic's content with a normalized pack in one transaction.
-`export_topic` builds the normalized pack back from the database; its hash is the topic's
-content version, so an edit in the admin changes the version just as a new pack does.
+`apply_pack` replaces a topic's content with a normalised pack in one transaction.
+`export_topic` reads the same shape back from the database. Both take their field names from
+the pack's declaration (`topics.pack_schema`), so a field added there is loaded and exported
+with it. A topic's content version is the hash of its normalised pack, so an edit in the admin
+changes the version just as a new pack does.
 """
 
 import datetime
@@ -11,46 +13,43 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from topics import packs
-from topics.models import (
-    Citation,
-    Disagreement,
-    DoctorQuestion,
-    Evidence,
-    HistoryChoice,
-    HistoryQuestion,
-    KnowledgeStatement,
-    Option,
-    RedFlag,
-    Risk,
-    Topic,
-    ValueStatement,
-)
-from topics.pack_schema import NUMBERS
+from topics import models, packs
+from topics import pack_schema as schema
 
-TOPIC_FIELDS = (
-    "title",
-    "decision",
-    "condition",
-    "audience",
-    "summary",
-    "background",
-    "history_heading",
-    "minutes",
-    "update_policy",
-    "funding",
-    "authors",
-    "reviewers",
-    "uncertainty",
-    "status",
-)
-DATE_FIELDS = ("published", "last_reviewed", "next_review_due")
-CITATION_FIELDS = ("key", "authors", "year", "title", "journal", "volume_pages", "doi", "url")
-NUMBER_FIELDS = tuple(NUMBERS)
+# Pack fields whose model field has another name, or that are not plain fields.
+RENAMED = {"time": "time_needed"}
+NESTED = {"practical", "numbers", "citations"}
 
 
-def _blank(field):
-    return None if NUMBERS[field].kind == "int" else ""
+def plain_fields(declaration):
+    """The declaration's fields that are stored as they are, as (pack name, model name)."""
+    return [
+        (name, RENAMED.get(name, name))
+        for name, field in declaration.model_fields.items()
+        if name not in NESTED and not _is_list_of_entries(field)
+    ]
+
+
+def _is_list_of_entries(field):
+    args = getattr(field.annotation, "__args__", ())
+    return any(isinstance(a, type) and issubclass(a, schema.PackModel) for a in args)
+
+
+def _values(declaration, data, **extra):
+    """Model field values from one pack entry."""
+    return {model: data[name] for name, model in plain_fields(declaration)} | extra
+
+
+def _entry(declaration, obj, **extra):
+    """One pack entry from a model instance."""
+    return {name: getattr(obj, model) for name, model in plain_fields(declaration)} | extra
+
+
+# An evidence statement without numbers: its number fields empty (NULL or "").
+NO_NUMBERS = {
+    name: "" if field.annotation is str else None
+    for name, field in schema.Numbers.model_fields.items()
+}
 
 
 @dataclass
@@ -65,268 +64,202 @@ class LoadResult:
         return f"{text}: {self.detail}" if self.detail else text
 
 
-def _statement_numbers(evidence):
-    if evidence.numerator is None:
-        return None
-    return {name: getattr(evidence, name) for name in NUMBER_FIELDS}
+# --- reading back ---
+
+TOPIC_PREFETCH = (
+    "citations",
+    *models.OPTIONS_PREFETCH,
+    "red_flags",
+    "history_questions__choices__tailoring_option",
+    "knowledge__citations",
+    "values",
+    "doctor_questions",
+)
+
+
+def _keys(obj):
+    return sorted(c.key for c in obj.citations.all())
+
+
+def _statement(evidence):
+    numbers = None
+    if evidence.numerator is not None:
+        numbers = {name: getattr(evidence, name) for name in schema.Numbers.model_fields}
+    return _entry(schema.Statement, evidence, citations=_keys(evidence), numbers=numbers)
+
+
+def _option(option):
+    statements = {kind: [] for kind in models.Evidence.Kind}
+    for evidence in option.evidence.all():
+        statements[evidence.kind].append(_statement(evidence))
+    practical = {"visits": option.visits, "time": option.time_needed, "cost": option.cost}
+    return _entry(
+        schema.Option,
+        option,
+        practical=practical,
+        benefits=statements[models.Evidence.Kind.BENEFIT],
+        harms=statements[models.Evidence.Kind.HARM],
+        risks=[_entry(schema.Risk, r, citations=_keys(r)) for r in option.risks.all()],
+    )
+
+
+def _question(question):
+    choices = [
+        _entry(
+            schema.HistoryChoice,
+            c,
+            tailoring_option=c.tailoring_option.key if c.tailoring_option else None,
+        )
+        for c in question.choices.all()
+    ]
+    return _entry(schema.HistoryQuestion, question, choices=choices)
 
 
 def export_topic(topic):
-    """Return the topic's content as a normalized pack (the inverse of apply_pack)."""
-    topic = (
-        Topic.objects.filter(pk=topic.pk)
-        .prefetch_related(
-            "citations",
-            "options__evidence__citations",
-            "options__risks__citations",
-            "disagreements__citations",
-            "red_flags",
-            "history_questions__choices__tailoring_option",
-            "knowledge__citations",
-            "values",
-            "doctor_questions",
-        )
-        .get()
-    )
-
-    def keys(obj):
-        return sorted(c.key for c in obj.citations.all())
-
-    def statements(option, kind):
-        return [
-            {
-                "text": e.text,
-                "certainty": e.certainty,
-                "certainty_note": e.certainty_note,
-                "citations": keys(e),
-                "numbers": _statement_numbers(e),
-            }
-            for e in option.evidence.all()
-            if e.kind == kind
-        ]
-
-    pack = {"slug": topic.slug}
-    pack.update({name: getattr(topic, name) for name in TOPIC_FIELDS})
-    pack.update({name: getattr(topic, name).isoformat() for name in DATE_FIELDS})
-    pack["citations"] = [{f: getattr(c, f) for f in CITATION_FIELDS} for c in topic.citations.all()]
-    pack["options"] = [
-        {
-            "key": o.key,
-            "title": o.title,
-            "short_title": o.short_title,
-            "is_wait": o.is_wait,
-            "involves": o.involves,
-            "living_with": o.living_with,
-            "practical": {"visits": o.visits, "time": o.time_needed, "cost": o.cost},
-            "benefits": statements(o, Evidence.Kind.BENEFIT),
-            "harms": statements(o, Evidence.Kind.HARM),
-            "risks": [
-                {
-                    "name": r.name,
-                    "description": r.description,
-                    "frequency": r.frequency,
-                    "serious": r.serious,
-                    "citations": keys(r),
-                }
-                for r in o.risks.all()
-            ],
-        }
-        for o in topic.options.all()
-    ]
-    pack["disagreements"] = [
-        {"title": d.title, "text": d.text, "citations": keys(d)} for d in topic.disagreements.all()
-    ]
-    pack["red_flags"] = [{"key": f.key, "text": f.text} for f in topic.red_flags.all()]
-    pack["history_questions"] = [
-        {
-            "key": q.key,
-            "text": q.text,
-            "help": q.help,
-            "choices": [
-                {
-                    "key": c.key,
-                    "label": c.label,
-                    "tailoring": c.tailoring,
-                    "tailoring_option": c.tailoring_option.key if c.tailoring_option else "",
-                    "sheet_note": c.sheet_note,
-                }
-                for c in q.choices.all()
-            ],
-        }
-        for q in topic.history_questions.all()
-    ]
-    pack["knowledge"] = [
-        {
-            "key": k.key,
-            "statement": k.statement,
-            "answer": k.answer,
-            "explanation": k.explanation,
-            "citations": keys(k),
-        }
-        for k in topic.knowledge.all()
-    ]
-    pack["values"] = [
-        {
-            "key": v.key,
-            "statement": v.statement,
-            "low_label": v.low_label,
-            "high_label": v.high_label,
-        }
-        for v in topic.values.all()
-    ]
-    pack["doctor_questions"] = [
-        {"key": q.key, "text": q.text} for q in topic.doctor_questions.all()
-    ]
-    return pack
+    """The topic's content as pack data (the inverse of apply_pack), not yet validated."""
+    topic = models.Topic.objects.prefetch_related(*TOPIC_PREFETCH).get(pk=topic.pk)
+    pack = _entry(schema.Pack, topic)
+    for name in ("published", "last_reviewed", "next_review_due"):
+        pack[name] = pack[name].isoformat()
+    return pack | {
+        "citations": [_entry(schema.Citation, c) for c in topic.citations.all()],
+        "options": [_option(o) for o in topic.options.all()],
+        "disagreements": [
+            _entry(schema.Disagreement, d, citations=_keys(d)) for d in topic.disagreements.all()
+        ],
+        "red_flags": [_entry(schema.RedFlag, f) for f in topic.red_flags.all()],
+        "history_questions": [_question(q) for q in topic.history_questions.all()],
+        "knowledge": [
+            _entry(schema.KnowledgeItem, k, citations=_keys(k)) for k in topic.knowledge.all()
+        ],
+        "values": [_entry(schema.ValueItem, v) for v in topic.values.all()],
+        "doctor_questions": [
+            _entry(schema.DoctorQuestion, q) for q in topic.doctor_questions.all()
+        ],
+    }
 
 
-def _sorted_citations(pack):
-    """Citation keys are a set; sort them so the same content always hashes the same."""
-    for option in pack["options"]:
-        for statement in option["benefits"] + option["harms"] + option["risks"]:
-            statement["citations"] = sorted(statement["citations"])
-    for item in pack["disagreements"] + pack["knowledge"]:
-        item["citations"] = sorted(item["citations"])
-    pack["citations"] = sorted(pack["citations"], key=lambda c: (c["authors"], c["year"]))
-    return pack
-
-
-def pack_version(pack):
-    return packs.content_version(_sorted_citations(pack))
+def topic_version(topic):
+    """The content version of a topic as it is in the database now."""
+    data = export_topic(topic)
+    try:
+        return packs.content_version(packs.validate_pack(data))
+    except packs.PackError:
+        # A draft missing required content cannot be normalised; its raw data still identifies
+        # it. (It is never shown to patients: the admin puts it back to draft.)
+        return packs.content_version(data)
 
 
 def refresh_content_version(topic):
-    """Recompute the version after an edit outside the loader (the admin).
-
-    `updated_at` moves on too, even when the content hashes as before (an edit undone), so
-    content cached while the edit was being saved is never served under the old key again.
-    """
-    version = packs.content_version(export_topic(topic))
-    now = timezone.now()
-    Topic.objects.filter(pk=topic.pk).update(content_version=version, updated_at=now)
-    topic.content_version, topic.updated_at = version, now
+    """Recompute the version after an edit outside the loader (the admin)."""
+    version = topic_version(topic)
+    models.Topic.objects.filter(pk=topic.pk).update(
+        content_version=version, updated_at=timezone.now()
+    )
+    topic.content_version = version
     return version
+
+
+# --- writing ---
+
+
+def _create_option(topic, order, data, link):
+    option = models.Option.objects.create(
+        topic=topic,
+        order=order,
+        **_values(schema.Option, data),
+        **_values(schema.Practical, data["practical"]),
+    )
+    kinds = {"benefits": models.Evidence.Kind.BENEFIT, "harms": models.Evidence.Kind.HARM}
+    for field, kind in kinds.items():
+        for i, statement in enumerate(data[field]):
+            numbers = statement["numbers"] or NO_NUMBERS
+            evidence = models.Evidence.objects.create(
+                option=option, kind=kind, order=i, **_values(schema.Statement, statement), **numbers
+            )
+            link(evidence, statement)
+    for i, risk in enumerate(data["risks"]):
+        link(models.Risk.objects.create(option=option, order=i, **_values(schema.Risk, risk)), risk)
+    return option
+
+
+def _create_questions(topic, pack, options):
+    for i, q in enumerate(pack["history_questions"]):
+        question = models.HistoryQuestion.objects.create(
+            topic=topic, order=i, **_values(schema.HistoryQuestion, q)
+        )
+        models.HistoryChoice.objects.bulk_create(
+            models.HistoryChoice(
+                question=question,
+                order=j,
+                **_values(
+                    schema.HistoryChoice, c, tailoring_option=options.get(c["tailoring_option"])
+                ),
+            )
+            for j, c in enumerate(q["choices"])
+        )
+    for model, name, declaration in (
+        (models.RedFlag, "red_flags", schema.RedFlag),
+        (models.ValueStatement, "values", schema.ValueItem),
+        (models.DoctorQuestion, "doctor_questions", schema.DoctorQuestion),
+    ):
+        model.objects.bulk_create(
+            model(topic=topic, order=i, **_values(declaration, entry))
+            for i, entry in enumerate(pack[name])
+        )
 
 
 @transaction.atomic
 def apply_pack(pack):
-    """Create or replace the topic described by a normalized pack. Returns the topic."""
-    pack = _sorted_citations(pack)
+    """Create or replace the topic described by a normalised pack. Returns the topic."""
     version = packs.content_version(pack)
-    values = {name: pack[name] for name in TOPIC_FIELDS}
-    values.update({name: datetime.date.fromisoformat(pack[name]) for name in DATE_FIELDS})
-    topic, _ = Topic.objects.update_or_create(slug=pack["slug"], defaults=values)
+    values = _values(schema.Pack, pack, content_version=version, pack_version=version)
+    for name in ("published", "last_reviewed", "next_review_due"):
+        values[name] = datetime.date.fromisoformat(pack[name])
+    topic, _ = models.Topic.objects.update_or_create(slug=pack["slug"], defaults=values)
 
     # Children are replaced wholesale: simpler and safer than diffing, and visits keep their
     # own copy of what the patient saw.
-    topic.citations.all().delete()
-    topic.options.all().delete()
-    for related in ("disagreements", "red_flags", "history_questions", "knowledge", "values"):
+    for related in ("citations", "options", "disagreements", "red_flags", "history_questions"):
         getattr(topic, related).all().delete()
-    topic.doctor_questions.all().delete()
-
+    for related in ("knowledge", "values", "doctor_questions"):
+        getattr(topic, related).all().delete()
     cites = {
         c.key: c
-        for c in Citation.objects.bulk_create(
-            [Citation(topic=topic, **{f: c[f] for f in CITATION_FIELDS}) for c in pack["citations"]]
+        for c in models.Citation.objects.bulk_create(
+            models.Citation(topic=topic, **_values(schema.Citation, c)) for c in pack["citations"]
         )
     }
 
-    def link(manager, keys):
-        manager.set([cites[k] for k in keys])
+    def link(obj, data):
+        obj.citations.set([cites[k] for k in data["citations"]])
 
-    options = {}
-    for order, o in enumerate(pack["options"]):
-        option = Option.objects.create(
-            topic=topic,
-            order=order,
-            key=o["key"],
-            title=o["title"],
-            short_title=o["short_title"],
-            is_wait=o["is_wait"],
-            involves=o["involves"],
-            living_with=o["living_with"],
-            visits=o["practical"]["visits"],
-            time_needed=o["practical"]["time"],
-            cost=o["practical"]["cost"],
-        )
-        options[option.key] = option
-        for kind, field in ((Evidence.Kind.BENEFIT, "benefits"), (Evidence.Kind.HARM, "harms")):
-            for i, s in enumerate(o[field]):
-                numbers = s["numbers"] or {}
-                evidence = Evidence.objects.create(
-                    option=option,
-                    kind=kind,
-                    order=i,
-                    text=s["text"],
-                    certainty=s["certainty"],
-                    certainty_note=s["certainty_note"],
-                    **{f: numbers.get(f, _blank(f)) for f in NUMBER_FIELDS},
-                )
-                link(evidence.citations, s["citations"])
-        for i, r in enumerate(o["risks"]):
-            risk = Risk.objects.create(
-                option=option,
-                order=i,
-                name=r["name"],
-                description=r["description"],
-                frequency=r["frequency"],
-                serious=r["serious"],
-            )
-            link(risk.citations, r["citations"])
-
+    options = {o["key"]: _create_option(topic, i, o, link) for i, o in enumerate(pack["options"])}
     for i, d in enumerate(pack["disagreements"]):
-        item = Disagreement.objects.create(topic=topic, order=i, title=d["title"], text=d["text"])
-        link(item.citations, d["citations"])
-    RedFlag.objects.bulk_create(
-        [RedFlag(topic=topic, order=i, **f) for i, f in enumerate(pack["red_flags"])]
-    )
-    for i, q in enumerate(pack["history_questions"]):
-        question = HistoryQuestion.objects.create(
-            topic=topic, order=i, key=q["key"], text=q["text"], help=q["help"]
-        )
-        HistoryChoice.objects.bulk_create(
-            [
-                HistoryChoice(
-                    question=question,
-                    order=j,
-                    key=c["key"],
-                    label=c["label"],
-                    tailoring=c["tailoring"],
-                    tailoring_option=options.get(c["tailoring_option"]),
-                    sheet_note=c["sheet_note"],
-                )
-                for j, c in enumerate(q["choices"])
-            ]
+        link(
+            models.Disagreement.objects.create(
+                topic=topic, order=i, **_values(schema.Disagreement, d)
+            ),
+            d,
         )
     for i, k in enumerate(pack["knowledge"]):
-        item = KnowledgeStatement.objects.create(
-            topic=topic,
-            order=i,
-            key=k["key"],
-            statement=k["statement"],
-            answer=k["answer"],
-            explanation=k["explanation"],
+        link(
+            models.KnowledgeStatement.objects.create(
+                topic=topic, order=i, **_values(schema.KnowledgeItem, k)
+            ),
+            k,
         )
-        link(item.citations, k["citations"])
-    ValueStatement.objects.bulk_create(
-        [ValueStatement(topic=topic, order=i, **v) for i, v in enumerate(pack["values"])]
-    )
-    DoctorQuestion.objects.bulk_create(
-        [DoctorQuestion(topic=topic, order=i, **q) for i, q in enumerate(pack["doctor_questions"])]
-    )
-    Topic.objects.filter(pk=topic.pk).update(content_version=version, pack_version=version)
-    topic.content_version = topic.pack_version = version
+    _create_questions(topic, pack, options)
     return topic
 
 
 def load_pack_file(path, *, check=False, force=False):
     """Validate one pack file and (unless check) load it. Raises packs.PackError."""
     pack = packs.read_pack(path)
-    version = pack_version(pack)
+    version = packs.content_version(pack)
     if check:
         return LoadResult(pack["slug"], "checked", version)
-    existing = Topic.objects.filter(slug=pack["slug"]).first()
+    existing = models.Topic.objects.filter(slug=pack["slug"]).first()
     if existing is None:
         apply_pack(pack)
         return LoadResult(pack["slug"], "created", version)
@@ -350,7 +283,10 @@ def load_shipped_packs_after_migrate(sender, using="default", **kwargs):
     in the admin is never overwritten.
     """
     tables = connection.introspection.table_names()
-    if Topic._meta.db_table not in tables or HistoryChoice._meta.db_table not in tables:
+    if (
+        models.Topic._meta.db_table not in tables
+        or models.HistoryChoice._meta.db_table not in tables
+    ):
         return
     for path in packs.shipped_pack_paths():
         try:

@@ -1,171 +1,302 @@
-"""The content pack schema: every field a pack may have, declared once.
+"""The content pack, declared once.
 
-`topics.packs` validates a pack against `TOPIC`; `PATIENT_FIELDS` names the fields a patient
-reads (used by the reading-grade test). SCHEMA.md in topics/content/ describes the same format
-for editors.
+These pydantic models are the only declaration of a topic pack. They validate a pack's YAML
+(`topics.packs`), give its normalised form (`Pack.model_dump(mode="json")`: every field present,
+defaults filled in, dates as ISO strings), which is hashed into the content version, and name the
+fields the loader writes and the exporter reads back (`topics.loader`). The editors' reference,
+topics/content/SCHEMA.md, is generated from them (`python manage.py pack_schema`), and a test
+keeps the two the same.
+
+Each field's `description` is what SCHEMA.md says about it; `why` names the IPDAS element that a
+required field stands for, and appears in the error an editor sees when it is missing.
 """
 
-from dataclasses import dataclass
+import datetime
+from typing import Annotated
 
-# Answers the journey adds beside the content's own, so no item may use their keys.
-NOT_SURE = "not-sure"  # "I'm not sure yet", offered with the options
-NONE_OF_THESE = "none"  # "None of these", under the warning signs
-OWN_QUESTIONS = "own"  # the patient's own words, under the suggested doctor questions
-RESERVED_KEYS = {
-    "options": (NOT_SURE, '"I\'m not sure yet"'),
-    "red_flags": (NONE_OF_THESE, '"None of these"'),
-    "doctor_questions": (OWN_QUESTIONS, "the patient's own questions"),
-}
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    model_validator,
+)
 
+from topics.models import Certainty, Topic
 
-@dataclass(frozen=True)
-class F:
-    """One field of the schema."""
-
-    kind: str  # text, key, date, int, bool, keys, list, map
-    required: bool = False
-    max_len: int | None = None
-    schema: dict | None = None  # for list and map
-    min_items: int = 0
-    why: str = ""  # the IPDAS element a required field stands for
-    default: object = None
-    nullable: bool = False  # a missing map is None rather than a map of blanks
+KEY_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SMALL_INT_MAX = 32767  # PositiveSmallIntegerField
 
 
-def text(required=False, max_len=None, why=""):
-    return F("text", required=required, max_len=max_len, why=why)
+def _no_nul(value):
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
 
 
-CITATION_KEYS = F("keys", required=True, min_items=1, why="every evidence statement cites a source")
+def _listed(value):
+    return [value] if isinstance(value, str) else value
 
-NUMBERS = {
-    "outcome": text(True, 200),
-    "numerator": F("int", required=True),
-    "label": text(True, 200),
-    "comparator_numerator": F("int"),
-    "comparator_label": text(False, 200),
-    "denominator": F("int", required=True),
-    "time_frame": text(True, 120),
-    "population": text(True, why="IPDAS: the group the numbers come from"),
-}
 
-STATEMENT = {
-    "text": text(True),
-    "certainty": F("text", required=True, why="IPDAS: how certain the evidence is"),
-    "certainty_note": text(),
-    "citations": CITATION_KEYS,
-    "numbers": F("map", schema=NUMBERS, nullable=True),
-}
+Text = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_no_nul)]
+Required = Annotated[Text, StringConstraints(min_length=1)]
+Key = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60, pattern=KEY_PATTERN)]
+Count = Annotated[StrictInt, Field(ge=0, le=SMALL_INT_MAX)]
+CitationKeys = Annotated[list[Key], BeforeValidator(_listed)]
 
-OPTION = {
-    "key": F("key", required=True, max_len=60),
-    "title": text(True, 200),
-    "short_title": text(True, 40),
-    "is_wait": F("bool", default=False),
-    "involves": text(True, why="what the option involves"),
-    "living_with": text(True, why="IPDAS: what living with the option is like"),
-    "practical": F(
-        "map",
-        schema={"visits": text(), "time": text(), "cost": text()},
-    ),
-    "benefits": F("list", True, schema=STATEMENT, min_items=1, why="IPDAS: the option's benefits"),
-    "harms": F("list", True, schema=STATEMENT, min_items=1, why="IPDAS: the option's harms"),
-    "risks": F(
-        "list",
-        schema={
-            "name": text(True, 200),
-            "description": text(True),
-            "frequency": text(True, 120),
-            "serious": F("bool", default=False),
-            "citations": CITATION_KEYS,
-        },
-    ),
-}
 
-TOPIC = {
-    "slug": F("key", required=True, max_len=80),
-    "status": F("text", default="draft"),
-    "title": text(True, 200),
-    "decision": text(True, 300, why="IPDAS: the decision, stated explicitly"),
-    "condition": text(True, why="IPDAS: the health condition"),
-    "audience": text(),
-    "summary": text(),
-    "background": text(),
-    "history_heading": F("text", max_len=100, default="About you"),
-    "minutes": F("int", default=10),
-    "published": F("date", required=True, why="IPDAS: the publication date"),
-    "last_reviewed": F("date"),
-    "next_review_due": F("date", required=True, why="IPDAS: when the content is next reviewed"),
-    "update_policy": text(True, why="IPDAS: the update policy"),
-    "funding": text(True, why="IPDAS: the funding source"),
-    "authors": text(),
-    "reviewers": text(),
-    "uncertainty": text(True, why="IPDAS: the uncertainty around the numbers"),
-    "citations": F(
-        "list",
-        True,
-        min_items=1,
-        why="IPDAS: citations for the evidence",
-        schema={
-            "key": F("key", required=True, max_len=60),
-            "authors": text(True, 400),
-            "year": F("int", required=True),
-            "title": text(True, 400),
-            "journal": text(False, 300),
-            "volume_pages": text(False, 200),
-            "doi": text(False, 200),
-            "url": text(False, 200),
-        },
-    ),
-    "options": F("list", True, schema=OPTION, min_items=2, why="IPDAS: at least two options"),
-    "disagreements": F(
-        "list",
-        schema={"title": text(True, 200), "text": text(True), "citations": CITATION_KEYS},
-    ),
-    "red_flags": F("list", schema={"key": F("key", True, 60), "text": text(True, 300)}),
-    "history_questions": F(
-        "list",
-        schema={
-            "key": F("key", True, 60),
-            "text": text(True, 300),
-            "help": text(),
-            "choices": F(
-                "list",
-                True,
-                min_items=2,
-                schema={
-                    "key": F("key", True, 60),
-                    "label": text(True, 200),
-                    "tailoring": text(),
-                    "tailoring_option": F("key", max_len=60),
-                    "sheet_note": text(False, 200),
-                },
-            ),
-        },
-    ),
-    "knowledge": F(
-        "list",
-        schema={
-            "key": F("key", True, 60),
-            "statement": text(True),
-            "answer": F("bool", required=True),
-            "explanation": text(True),
-            "citations": F("keys"),
-        },
-    ),
-    "values": F(
-        "list",
-        schema={
-            "key": F("key", True, 60),
-            "statement": text(True),
-            "low_label": text(True, 100),
-            "high_label": text(True, 100),
-        },
-    ),
-    "doctor_questions": F("list", schema={"key": F("key", True, 60), "text": text(True, 300)}),
-}
+def optional(description, max_len=None, *, why=""):
+    """An optional text field: trimmed, empty by default."""
+    return Field("", description=description, max_length=max_len, json_schema_extra={"why": why})
 
-# Fields a patient reads; used by the reading-grade test. Everything else is for staff.
+
+def required(description, max_len=None, *, why=""):
+    return Field(description=description, max_length=max_len, json_schema_extra={"why": why})
+
+
+def items(description, *, min_items=0, why=""):
+    """A list of entries; with `min_items`, it is required."""
+    if min_items:
+        return Field(description=description, min_length=min_items, json_schema_extra={"why": why})
+    return Field(default_factory=list, description=description)
+
+
+def cited(description):
+    return Field(
+        description=description,
+        min_length=1,
+        json_schema_extra={"why": "every evidence statement cites a source"},
+    )
+
+
+class PackModel(BaseModel):
+    """Unknown fields are refused; a field left blank (null, "" or []) counts as missing."""
+
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def blank_is_missing(cls, data):
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if v is not None and v != "" and v != []}
+        return data
+
+
+class Citation(PackModel):
+    """A source. Every key cited anywhere in the pack must be defined here."""
+
+    key: Key = required("Short key used to cite it, e.g. dagenais2007.")
+    authors: Required = required("Authors, as in the reference.", 400)
+    year: Count = required("Year of publication.")
+    title: Required = required("Title of the article, guideline or page.", 400)
+    journal: Text = optional("Journal or publisher.", 300)
+    volume_pages: Text = optional("Volume, issue and pages.", 200)
+    doi: Text = optional("DOI, without the https://doi.org/ prefix.", 200)
+    url: Text = optional("Web address, if any.", 200)
+
+
+class Numbers(PackModel):
+    """A natural frequency: "46 of every 100 people given dextrose shots, after 12 months".
+
+    Every number in a pack uses the same denominator (IPDAS)."""
+
+    outcome: Required = required('What was counted, e.g. "pain fell by more than half".', 200)
+    numerator: Count = required("How many of every `denominator` people had the outcome.")
+    label: Required = required('Who the numerator counts, e.g. "people given dextrose".', 200)
+    comparator_numerator: Count | None = Field(
+        None, description="The same count for a comparison group."
+    )
+    comparator_label: Text = optional("Who the comparison group is. Needed with a comparator.", 200)
+    denominator: Count = required("Out of how many, the same for every number in the pack.")
+    time_frame: Required = required('When it was measured, e.g. "after 12 months".', 120)
+    population: Required = required(
+        "The group the numbers come from.", why="IPDAS: the group the numbers come from"
+    )
+
+
+class Statement(PackModel):
+    """A benefit or a harm of an option, in plain words, with its sources."""
+
+    text: Required = required("The statement, in plain words.")
+    certainty: Certainty = required(
+        "How sure the evidence is.", why="IPDAS: how certain the evidence is"
+    )
+    certainty_note: Text = optional("Why the evidence has that certainty.")
+    citations: CitationKeys = cited("Keys of the citations it rests on.")
+    numbers: Numbers | None = Field(None, description="Optional numbers, shown with an icon array.")
+
+
+class Risk(PackModel):
+    """A named risk of an option. Its frequency is in words, never an invented number."""
+
+    name: Required = required("Short name, e.g. Nerve damage.", 200)
+    description: Required = required("What it is and why it happens.")
+    frequency: Required = required('In words, e.g. "Rare".', 120)
+    serious: StrictBool = Field(False, description="True for a serious risk.")
+    citations: CitationKeys = cited("Keys of the citations it rests on.")
+
+
+class Practical(PackModel):
+    """The practical issues of an option."""
+
+    visits: Text = optional("Visits needed.")
+    time: Text = optional("Time it takes.")
+    cost: Text = optional("Cost, and whether insurance pays.")
+
+
+class Option(PackModel):
+    """One of the choices, described with the same parts as every other."""
+
+    key: Key = required("Stable key; answers and tailoring refer to it.")
+    title: Required = required("The option, as the patient reads it.", 200)
+    short_title: Required = required("Short name for column headings.", 40)
+    is_wait: StrictBool = Field(
+        False, description='True for the one "keep on with current care, wait and review" option.'
+    )
+    involves: Required = required("What the option involves.", why="what the option involves")
+    living_with: Required = required(
+        "What day-to-day life is like with it.", why="IPDAS: what living with the option is like"
+    )
+    practical: Practical = Field(default_factory=Practical, description="Practical issues.")
+    benefits: list[Statement] = items(
+        "Its benefits.", min_items=1, why="IPDAS: the option's benefits"
+    )
+    harms: list[Statement] = items("Its harms.", min_items=1, why="IPDAS: the option's harms")
+    risks: list[Risk] = items("Named risks, if any.")
+
+
+class Disagreement(PackModel):
+    """An entry of the "What we don't know" panel: where sources disagree, both sides."""
+
+    title: Required = required("A question, e.g. Does prolotherapy help?", 200)
+    text: Required = required("Both sides, in plain words.")
+    citations: CitationKeys = cited("Keys of the citations on each side.")
+
+
+class RedFlag(PackModel):
+    """A warning sign on the safety check. Any one ticked shows "tell the front desk"."""
+
+    key: Key = required("Stable key.")
+    text: Required = required("The sign, as the patient reads it.", 300)
+
+
+class HistoryChoice(PackModel):
+    """One answer to a history question, with what it tailors."""
+
+    key: Key = required("Stable key of the answer.")
+    label: Required = required("The answer, as the patient reads it.", 200)
+    tailoring: Text = optional("A message shown to the patient on the Learn stage.")
+    tailoring_option: Key | None = Field(
+        None, description="Show the message beside this option (its key); else at the top."
+    )
+    sheet_note: Text = optional("A short note for the clinician's sheet.", 200)
+
+
+class HistoryQuestion(PackModel):
+    """A question about the patient's condition and what they have tried; one answer each."""
+
+    key: Key = required("Stable key.")
+    text: Required = required("The question.", 300)
+    help: Text = optional("A hint shown under the question.")
+    choices: list[HistoryChoice] = items("Its answers.", min_items=2)
+
+
+class KnowledgeItem(PackModel):
+    """A true-or-false statement for the understanding check."""
+
+    key: Key = required("Stable key.")
+    statement: Required = required("The statement.")
+    answer: StrictBool = required("True if the statement is true.")
+    explanation: Required = required("Feedback shown after the patient answers.")
+    citations: CitationKeys = items("Keys of the citations behind the answer.")
+
+
+class ValueItem(PackModel):
+    """A values statement, answered on a 1 to 5 scale labelled at both ends."""
+
+    key: Key = required("Stable key.")
+    statement: Required = required("The statement or question.")
+    low_label: Required = required("What 1 means.", 100)
+    high_label: Required = required("What 5 means.", 100)
+
+
+class DoctorQuestion(PackModel):
+    """A suggested question for the doctor, to tick."""
+
+    key: Key = required("Stable key.")
+    text: Required = required("The question.", 300)
+
+
+class Pack(PackModel):
+    """A topic: one decision, its options and evidence, and the questions it asks."""
+
+    slug: Annotated[Key, StringConstraints(max_length=80)] = required(
+        "Lowercase letters, digits and hyphens; the file is <slug>.yaml."
+    )
+    status: Topic.Status = Field(Topic.Status.DRAFT, description="draft or published.")
+    title: Required = required("The topic's title.", 200)
+    decision: Required = required(
+        "The decision, as a question the patient would ask.",
+        300,
+        why="IPDAS: the decision, stated explicitly",
+    )
+    condition: Required = required(
+        "The health condition, in plain words.", why="IPDAS: the health condition"
+    )
+    audience: Text = optional("Who this aid is for.")
+    summary: Text = optional("One or two sentences for the Welcome screen.")
+    background: Text = optional("What the treatment is. Separate paragraphs with a blank line.")
+    history_heading: Text = Field(
+        "About you", description="Heading of the history questions.", max_length=100
+    )
+    minutes: Count = Field(10, description="About how many minutes the aid takes.")
+    published: datetime.date = required(
+        "Publication date, YYYY-MM-DD.", why="IPDAS: the publication date"
+    )
+    last_reviewed: datetime.date | None = Field(
+        None, description="When the evidence was last reviewed; the publication date if unset."
+    )
+    next_review_due: datetime.date = required(
+        "When the content must next be reviewed.", why="IPDAS: when the content is next reviewed"
+    )
+    update_policy: Required = required(
+        "How and when the content is kept up to date.", why="IPDAS: the update policy"
+    )
+    funding: Required = required(
+        "Who paid for it, and any conflicts of interest.", why="IPDAS: the funding source"
+    )
+    authors: Text = optional("Who wrote it.")
+    reviewers: Text = optional("Who reviewed it.")
+    uncertainty: Required = required(
+        "How sure the numbers are, and why.", why="IPDAS: the uncertainty around the numbers"
+    )
+    citations: list[Citation] = items(
+        "The sources.", min_items=1, why="IPDAS: citations for the evidence"
+    )
+    options: list[Option] = items(
+        "The options; exactly one is the wait option.",
+        min_items=2,
+        why="IPDAS: at least two options",
+    )
+    disagreements: list[Disagreement] = items('The "What we don\'t know" panel.')
+    red_flags: list[RedFlag] = items("The safety check's warning signs.")
+    history_questions: list[HistoryQuestion] = items("Questions about the patient's condition.")
+    knowledge: list[KnowledgeItem] = items("The understanding check.")
+    values: list[ValueItem] = items("What matters most to the patient.")
+    doctor_questions: list[DoctorQuestion] = items("Suggested questions for the doctor.")
+
+    @model_validator(mode="after")
+    def evidence_date_defaults_to_publication(self):
+        if self.last_reviewed is None:
+            self.last_reviewed = self.published
+        return self
+
+
+# Fields a patient reads; the reading-grade test checks them. Everything else is for staff.
 PATIENT_FIELDS = {
     "title",
     "decision",

@@ -1,28 +1,26 @@
 """Reading and validating topic content packs (YAML), without touching the database.
 
-A pack is validated against a small declarative schema. Validation turns it into a *normalized*
-dict: every known key present, defaults filled in, dates as ISO strings. The loader writes that
-dict to the database, and `topics.loader.export_topic` builds the same dict back from the
-database, so a hash of it is the topic's content version whichever way the content arrived.
+`validate_pack` checks a pack against its declaration (`topics.pack_schema.Pack`), then checks
+what one field cannot know alone (keys used twice, citations that are not defined, exactly one
+wait option, one denominator). It returns the normalised pack: the declaration's JSON dump, with
+citation keys sorted, so that the same content always hashes to the same content version.
 
 Every error names the file, the path inside the pack (e.g. ``options[2].harms[0]``) and what is
 wrong. A pack that misses an IPDAS qualifying or certification element is refused.
 """
 
-import datetime
 import hashlib
 import json
-import re
 from pathlib import Path
+from typing import get_args
 
 import yaml
+from pydantic import BaseModel, ValidationError
 
-from topics.pack_schema import PATIENT_FIELDS, RESERVED_KEYS, TOPIC
+from topics.models import RESERVED_KEYS
+from topics.pack_schema import PATIENT_FIELDS, Pack
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
-CERTAINTIES = ("high", "moderate", "low", "very_low", "conflicting")
-STATUSES = ("draft", "published")
-KEY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 class PackError(Exception):
@@ -31,207 +29,31 @@ class PackError(Exception):
         super().__init__("\n".join(self.errors))
 
 
-class _Validator:
-    def __init__(self, filename):
-        self.filename = filename
-        self.errors = []
-
-    def error(self, path, message):
-        self.errors.append(f"{self.filename}: {path or '(top level)'}: {message}")
-
-    def field(self, path, spec, value):
-        if value is None or value == "" or value == []:
-            if spec.required:
-                why = f" ({spec.why})" if spec.why else ""
-                self.error(path, f"is required{why}")
-            return self.empty(spec)
-        method = getattr(self, f"_{spec.kind}")
-        return method(path, spec, value)
-
-    def empty(self, spec):
-        if spec.default is not None:
-            return spec.default
-        if spec.kind == "map":
-            if spec.nullable:
-                return None
-            return {name: self.empty(sub) for name, sub in spec.schema.items()}
-        return {"text": "", "key": "", "list": [], "keys": []}.get(spec.kind)
-
-    def mapping(self, path, schema, value):
-        if not isinstance(value, dict):
-            self.error(path, "must be a mapping of names to values")
-            return {name: self.empty(spec) for name, spec in schema.items()}
-        for unknown in sorted(set(value) - set(schema), key=str):
-            self.error(path, f"unknown field {unknown!r}; allowed: {', '.join(schema)}")
-        return {
-            name: self.field(f"{path}.{name}" if path else name, spec, value.get(name))
-            for name, spec in schema.items()
-        }
-
-    def _text(self, path, spec, value):
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.error(path, "must be text")
-            return ""
-        value = str(value).strip()
-        if "\x00" in value:
-            self.error(path, "must not contain NUL characters")
-        if spec.max_len and len(value) > spec.max_len:
-            self.error(path, f"is {len(value)} characters long; the limit is {spec.max_len}")
-        return value
-
-    def _key(self, path, spec, value):
-        value = self._text(path, spec, value)
-        if value and not KEY_RE.match(value):
-            self.error(path, f"{value!r} must be lowercase letters, digits and hyphens")
-        return value
-
-    def _date(self, path, spec, value):
-        if isinstance(value, datetime.date):
-            return value.isoformat()
-        try:
-            return datetime.date.fromisoformat(str(value)).isoformat()
-        except ValueError:
-            self.error(path, f"{value!r} is not a date (use YYYY-MM-DD)")
-            return None
-
-    def _int(self, path, spec, value):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            self.error(path, f"{value!r} must be a whole number, 0 or more")
-            return None
-        if value > 32767:
-            self.error(path, f"{value} is too large")
-            return None
-        return value
-
-    def _bool(self, path, spec, value):
-        if not isinstance(value, bool):
-            self.error(path, f"{value!r} must be true or false")
-            return bool(spec.default)
-        return value
-
-    def _keys(self, path, spec, value):
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.error(path, "must be a list of citation keys")
-            return []
-        if len(value) < spec.min_items:
-            self.error(path, "is required (every evidence statement cites a source)")
-        return [v.strip() for v in value]
-
-    def _list(self, path, spec, value):
-        if not isinstance(value, list):
-            self.error(path, "must be a list")
-            return []
-        if len(value) < spec.min_items:
-            why = f" ({spec.why})" if spec.why else ""
-            self.error(path, f"needs at least {spec.min_items}, has {len(value)}{why}")
-        return [self.mapping(f"{path}[{i}]", spec.schema, item) for i, item in enumerate(value)]
-
-    def _map(self, path, spec, value):
-        return self.mapping(path, spec.schema, value)
-
-
-def _check_unique(v, items, path, what="key"):
-    seen = set()
-    for i, item in enumerate(items):
-        value = item.get(what)
-        if value and value in seen:
-            v.error(f"{path}[{i}].{what}", f"{value!r} is used twice")
-        seen.add(value)
-
-
-def _cross_checks(v, pack, slug_hint):
-    if slug_hint and pack["slug"] and pack["slug"] != slug_hint:
-        v.error("slug", f"{pack['slug']!r} must match the file name {slug_hint!r}")
-    if pack["status"] not in STATUSES:
-        v.error("status", f"{pack['status']!r} must be one of: {', '.join(STATUSES)}")
-    if pack["published"] and pack["next_review_due"]:
-        if pack["next_review_due"] <= pack["published"]:
-            v.error("next_review_due", "must be after the publication date")
-    if not pack["last_reviewed"]:
-        pack["last_reviewed"] = pack["published"]
-
-    cited = {c["key"] for c in pack["citations"]}
-    _check_unique(v, pack["citations"], "citations")
-    for name in ("red_flags", "history_questions", "knowledge", "values", "doctor_questions"):
-        _check_unique(v, pack[name], name)
-    _check_unique(v, pack["options"], "options")
-    for name, (key, meaning) in RESERVED_KEYS.items():
-        for i, item in enumerate(pack[name]):
-            if item["key"] == key:
-                v.error(f"{name}[{i}].key", f"{key!r} is kept for the app's own {meaning} answer")
-
-    def check_cites(path, keys):
-        for j, key in enumerate(keys):
-            if key not in cited:
-                v.error(f"{path}.citations[{j}]", f"citation {key!r} is not defined in citations")
-
-    waits = [o for o in pack["options"] if o["is_wait"]]
-    if pack["options"] and len(waits) != 1:
-        v.error(
-            "options",
-            f"exactly one option must have is_wait: true (keep on with current care, wait and "
-            f"review); found {len(waits)}",
-        )
-
-    denominators = set()
-    option_keys = {o["key"] for o in pack["options"]}
-    for i, option in enumerate(pack["options"]):
-        for kind in ("benefits", "harms"):
-            for j, statement in enumerate(option[kind]):
-                path = f"options[{i}].{kind}[{j}]"
-                check_cites(path, statement["citations"])
-                if statement["certainty"] and statement["certainty"] not in CERTAINTIES:
-                    v.error(
-                        f"{path}.certainty",
-                        f"{statement['certainty']!r} must be one of: {', '.join(CERTAINTIES)}",
-                    )
-                numbers = statement["numbers"]
-                if numbers and numbers["numerator"] is not None and numbers["denominator"]:
-                    denominators.add(numbers["denominator"])
-                    for field in ("numerator", "comparator_numerator"):
-                        if (numbers[field] or 0) > numbers["denominator"]:
-                            v.error(f"{path}.numbers.{field}", "is larger than the denominator")
-                    if (
-                        numbers["comparator_numerator"] is not None
-                        and not numbers["comparator_label"]
-                    ):
-                        v.error(f"{path}.numbers.comparator_label", "is required with a comparator")
-                elif numbers and numbers["denominator"] == 0:
-                    v.error(f"{path}.numbers.denominator", "must be more than 0")
-        for j, risk in enumerate(option["risks"]):
-            check_cites(f"options[{i}].risks[{j}]", risk["citations"])
-    if len(denominators) > 1:
-        v.error(
-            "options",
-            "every number must use the same denominator (IPDAS); found "
-            + ", ".join(str(d) for d in sorted(denominators)),
-        )
-    for i, item in enumerate(pack["disagreements"]):
-        check_cites(f"disagreements[{i}]", item["citations"])
-    for i, item in enumerate(pack["knowledge"]):
-        check_cites(f"knowledge[{i}]", item["citations"])
-    for i, question in enumerate(pack["history_questions"]):
-        _check_unique(v, question["choices"], f"history_questions[{i}].choices")
-        for j, choice in enumerate(question["choices"]):
-            target = choice["tailoring_option"]
-            if target and target not in option_keys:
-                v.error(
-                    f"history_questions[{i}].choices[{j}].tailoring_option",
-                    f"{target!r} is not one of the options' keys",
-                )
-
-
 def validate_pack(data, filename="<pack>", slug_hint=None):
-    """Return the normalized pack, or raise PackError listing every problem found."""
-    v = _Validator(filename)
-    pack = v.mapping("", TOPIC, data)
-    if isinstance(data, dict):
-        _cross_checks(v, pack, slug_hint)
-    if v.errors:
-        raise PackError(v.errors)
-    return pack
+    """Return the normalised pack, or raise PackError listing every problem found."""
+    try:
+        pack = Pack.model_validate(data)
+    except ValidationError as exc:
+        errors = [f"{filename}: {path}: {message}" for path, message in _described(exc)]
+        raise PackError(errors) from None
+    problems = list(_cross_checks(pack))
+    if slug_hint and pack.slug != slug_hint:
+        problems.insert(0, ("slug", f"{pack.slug!r} must match the file name {slug_hint!r}"))
+    if problems:
+        raise PackError(f"{filename}: {path}: {message}" for path, message in problems)
+    return normalise(pack)
+
+
+def normalise(pack):
+    """The pack as plain data, with its sets of citation keys in a stable order."""
+    data = pack.model_dump(mode="json")
+    for option in data["options"]:
+        for statement in option["benefits"] + option["harms"] + option["risks"]:
+            statement["citations"] = sorted(statement["citations"])
+    for item in data["disagreements"] + data["knowledge"]:
+        item["citations"] = sorted(item["citations"])
+    data["citations"] = sorted(data["citations"], key=lambda c: (c["authors"], c["year"]))
+    return data
 
 
 def read_pack(path):
@@ -256,7 +78,7 @@ def content_version(pack):
 
 
 def patient_text_blocks(pack, path=""):
-    """Yield (path, text) for every patient-facing text in a normalized pack."""
+    """Yield (path, text) for every patient-facing text in a normalised pack."""
     if isinstance(pack, dict):
         for name, value in pack.items():
             child = f"{path}.{name}" if path else name
@@ -267,3 +89,175 @@ def patient_text_blocks(pack, path=""):
     elif isinstance(pack, list):
         for i, item in enumerate(pack):
             yield from patient_text_blocks(item, f"{path}[{i}]")
+
+
+# --- pydantic's errors, in the words an editor reads ---
+
+
+def _described(exc):
+    for error in exc.errors():
+        loc = error["loc"]
+        if error["type"] == "extra_forbidden":
+            model = _model_at(loc[:-1])
+            allowed = ", ".join(model.model_fields) if model else ""
+            yield _path(loc[:-1]), f"unknown field {loc[-1]!r}; allowed: {allowed}"
+        else:
+            yield _path(loc), _message(error, _field_at(loc))
+
+
+def _path(loc):
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else part)
+    return path or "(top level)"
+
+
+def _model_at(loc):
+    """The declaration (a PackModel class) that a location inside a pack points into."""
+    model = Pack
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if model else None
+        model = _inner_model(field.annotation) if field else None
+    return model
+
+
+def _inner_model(annotation):
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next(filter(None, map(_inner_model, get_args(annotation))), None)
+
+
+def _field_at(loc):
+    names = [part for part in loc if not isinstance(part, int)]
+    model = _model_at(loc[:-1]) if loc else None
+    return model.model_fields.get(names[-1]) if model and names else None
+
+
+def _why(field):
+    why = ((field.json_schema_extra or {}) if field else {}).get("why", "")
+    return f" ({why})" if why else ""
+
+
+def _message(error, field):
+    kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
+    if kind in ("missing", "string_too_short") or (kind == "too_short" and not value):
+        return f"is required{_why(field)}"
+    if kind == "too_short":
+        return f"needs at least {ctx['min_length']}, has {len(value)}{_why(field)}"
+    if kind == "string_too_long":
+        return f"is {len(value)} characters long; the limit is {ctx['max_length']}"
+    if kind == "string_pattern_mismatch":
+        return f"{value!r} must be lowercase letters, digits and hyphens"
+    if kind == "enum":
+        choices = ctx["expected"].replace("'", "").replace(" or ", ", ")
+        return f"{value!r} must be one of: {choices}"
+    if kind.startswith("date"):
+        return f"{value!r} is not a date (use YYYY-MM-DD)"
+    if kind in ("int_type", "int_parsing", "greater_than_equal"):
+        return f"{value!r} must be a whole number, 0 or more"
+    if kind == "less_than_equal":
+        return f"{value} is too large"
+    if kind == "bool_type":
+        return f"{value!r} must be true or false"
+    if kind in ("model_type", "dict_type"):
+        return "must be a mapping of names to values"
+    if kind == "list_type":
+        return "must be a list"
+    if kind == "string_type":
+        return "must be text"
+    return error["msg"].removeprefix("Value error, ")
+
+
+# --- what one field cannot check alone ---
+
+
+def _cross_checks(pack):
+    """(path, message) for each problem across fields."""
+    yield from _check_dates(pack)
+    yield from _check_keys(pack)
+    yield from _check_citations(pack)
+    yield from _check_options(pack)
+    yield from _check_numbers(pack)
+
+
+def _check_dates(pack):
+    if pack.next_review_due <= pack.published:
+        yield "next_review_due", "must be after the publication date"
+
+
+def _check_keys(pack):
+    lists = {name: getattr(pack, name) for name in ("citations", "options", *RESERVED_KEYS)}
+    lists |= {name: getattr(pack, name) for name in ("history_questions", "knowledge", "values")}
+    for i, question in enumerate(pack.history_questions):
+        lists[f"history_questions[{i}].choices"] = question.choices
+    for name, entries in lists.items():
+        seen = set()
+        for i, entry in enumerate(entries):
+            if entry.key in seen:
+                yield f"{name}[{i}].key", f"{entry.key!r} is used twice"
+            seen.add(entry.key)
+    for name, (key, meaning) in RESERVED_KEYS.items():
+        for i, entry in enumerate(getattr(pack, name)):
+            if entry.key == key:
+                yield f"{name}[{i}].key", f"{key!r} is kept for the app's own {meaning} answer"
+
+
+def _cited_entries(pack):
+    """(path, entry) for every part of the pack that cites sources."""
+    for i, option in enumerate(pack.options):
+        for kind in ("benefits", "harms", "risks"):
+            for j, entry in enumerate(getattr(option, kind)):
+                yield f"options[{i}].{kind}[{j}]", entry
+    for name in ("disagreements", "knowledge"):
+        for i, entry in enumerate(getattr(pack, name)):
+            yield f"{name}[{i}]", entry
+
+
+def _check_citations(pack):
+    defined = {c.key for c in pack.citations}
+    for path, entry in _cited_entries(pack):
+        for j, key in enumerate(entry.citations):
+            if key not in defined:
+                yield f"{path}.citations[{j}]", f"citation {key!r} is not defined in citations"
+
+
+def _check_options(pack):
+    waits = sum(option.is_wait for option in pack.options)
+    if waits != 1:
+        yield (
+            "options",
+            (
+                "exactly one option must have is_wait: true (keep on with current care, wait and "
+                f"review); found {waits}"
+            ),
+        )
+    keys = {option.key for option in pack.options}
+    for i, question in enumerate(pack.history_questions):
+        for j, choice in enumerate(question.choices):
+            if choice.tailoring_option and choice.tailoring_option not in keys:
+                yield (
+                    f"history_questions[{i}].choices[{j}].tailoring_option",
+                    f"{choice.tailoring_option!r} is not one of the options' keys",
+                )
+
+
+def _check_numbers(pack):
+    denominators = set()
+    for path, entry in _cited_entries(pack):
+        numbers = getattr(entry, "numbers", None)
+        if numbers is None:
+            continue
+        if numbers.denominator == 0:
+            yield f"{path}.numbers.denominator", "must be more than 0"
+            continue
+        denominators.add(numbers.denominator)
+        for field in ("numerator", "comparator_numerator"):
+            if (getattr(numbers, field) or 0) > numbers.denominator:
+                yield f"{path}.numbers.{field}", "is larger than the denominator"
+        if numbers.comparator_numerator is not None and not numbers.comparator_label:
+            yield f"{path}.numbers.comparator_label", "is required with a comparator"
+    if len(denominators) > 1:
+        found = ", ".join(str(d) for d in sorted(denominators))
+        yield "options", f"every number must use the same denominator (IPDAS); found {found}"

@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 
+from topics.comparison import render_comparison
 from topics.models import Topic
-from topics.rendering import options_comparison
 
 
 def overview(request, slug):
@@ -10,10 +10,10 @@ def overview(request, slug):
     if not request.user.is_staff:
         topics = topics.published()
     topic = get_object_or_404(topics, slug=slug)
-    comparison = options_comparison(topic)
+    comparison = render_comparison(topic)
     context = {
         "topic": topic,
         "comparison": comparison,
-        "option_rows": [(parts, []) for parts in comparison.options],
+        "option_rows": [(o, [], comparison["details"][o.key]) for o in topic.options.all()],
     }
     return render(request, "topics/overview.html", context)

@@ -2,7 +2,11 @@
 questions it asks the patient (questionnaire.py)."""
 
 from topics.models.content import (
+    NONE_OF_THESE,
+    NOT_SURE,
     OPTIONS_PREFETCH,
+    OWN_QUESTIONS,
+    RESERVED_KEYS,
     Certainty,
     Citation,
     Disagreement,
@@ -23,7 +27,11 @@ from topics.models.questionnaire import (
 )
 
 __all__ = [
+    "NONE_OF_THESE",
+    "NOT_SURE",
     "OPTIONS_PREFETCH",
+    "OWN_QUESTIONS",
+    "RESERVED_KEYS",
     "Certainty",
     "Citation",
     "Disagreement",

@@ -11,8 +11,15 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from topics.pack_schema import RESERVED_KEYS
-
+# Answers the journey adds beside the content's own, so no item may use their keys.
+NOT_SURE = "not-sure"  # "I'm not sure yet", offered with the options
+NONE_OF_THESE = "none"  # "None of these", under the warning signs
+OWN_QUESTIONS = "own"  # the patient's own words, under the suggested doctor questions
+RESERVED_KEYS = {
+    "options": (NOT_SURE, '"I\'m not sure yet"'),
+    "red_flags": (NONE_OF_THESE, '"None of these"'),
+    "doctor_questions": (OWN_QUESTIONS, "the patient's own questions"),
+}
 OPTIONS_PREFETCH = (
     "options__evidence__citations",
     "options__risks__citations",

@@ -1,0 +1,61 @@
+from django.urls import reverse
+
+from decisionaid.stages.base import AnswerData, FlagItem, Outcome, Stage, flag_group, radio
+from topics.models import NOT_SURE
+
+CHOICES = (("true", "True"), ("false", "False"), (NOT_SURE, "Not sure"))
+
+
+class UnderstandingStage(Stage):
+    """True, false or not sure, for a few statements; each answer gets feedback next."""
+
+    slug = "understanding"
+    title = "Check your understanding"
+    template = "decisionaid/stage_understanding.html"
+
+    def __init__(self, *args, content, **kwargs):
+        super().__init__(*args, content=content, **kwargs)
+        self.statements = content["knowledge"]
+        for k in self.statements:
+            self.fields[k.key] = radio(k.statement, CHOICES)
+
+    @classmethod
+    def content(cls, topic):
+        return {"knowledge": list(topic.knowledge.all())}
+
+    def answers(self):
+        labels = dict(CHOICES)
+        rows = []
+        for k in self.statements:
+            value = self.cleaned_data[k.key]
+            if value == NOT_SURE:
+                outcome = Outcome.UNSURE
+            elif (value == "true") == k.answer:
+                outcome = Outcome.CORRECT
+            else:
+                outcome = Outcome.WRONG
+            rows.append(
+                AnswerData(
+                    key=k.key,
+                    prompt=k.statement,
+                    value=value,
+                    display=labels[value],
+                    outcome=outcome,
+                    message=k.explanation,
+                    sheet_note="True" if k.answer else "False",
+                )
+            )
+        return rows
+
+    @classmethod
+    def next_url(cls, answers, following):
+        return reverse("journey:feedback")
+
+    @classmethod
+    def flags(cls, answers, visit):
+        items = [
+            FlagItem(a.prompt, f"Said: {a.display}. Correct: {a.sheet_note}.")
+            for a in answers
+            if a.outcome in (Outcome.WRONG, Outcome.UNSURE)
+        ]
+        return flag_group(1, "knowledge", "Knowledge gap", "?", items)

@@ -1,0 +1,36 @@
+from decisionaid.stages.base import AnswerData, Stage, radio
+
+
+class ValuesStage(Stage):
+    """How much each thing matters, on a 1 to 5 scale labelled at both ends."""
+
+    slug = "values"
+    title = "What matters most to you"
+    template = "decisionaid/stage_values.html"
+
+    def __init__(self, *args, content, **kwargs):
+        super().__init__(*args, content=content, **kwargs)
+        self.statements = content["values"]
+        for v in self.statements:
+            choices = [(str(n), str(n)) for n in range(1, 6)]
+            choices[0] = ("1", f"1 – {v.low_label}")
+            choices[-1] = ("5", f"5 – {v.high_label}")
+            field = radio(v.statement, choices)
+            field.ends = (f"1 = {v.low_label}", f"5 = {v.high_label}")
+            self.fields[v.key] = field
+
+    @classmethod
+    def content(cls, topic):
+        return {"values": list(topic.values.all())}
+
+    def answers(self):
+        return [
+            AnswerData(
+                key=v.key,
+                prompt=v.statement,
+                value=self.cleaned_data[v.key],
+                display=f"{self.cleaned_data[v.key]} out of 5 "
+                f"({v.low_label} = 1, {v.high_label} = 5)",
+            )
+            for v in self.statements
+        ]
