@@ -36,6 +36,12 @@ class VisitQuerySet(models.QuerySet):
     def finished(self):
         return self.filter(finished_at__isnull=False)
 
+    def for_staff(self):
+        """Finished visits, and open ones where the patient ticked an emergency sign."""
+        return self.filter(
+            models.Q(finished_at__isnull=False) | models.Q(emergency_at__isnull=False)
+        )
+
 
 class Visit(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
@@ -47,6 +53,11 @@ class Visit(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(default=default_expiry)
     readiness_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    emergency_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the patient first ticked an emergency sign. Kept even if they untick it.",
+    )
 
     objects = VisitQuerySet.as_manager()
 
@@ -88,6 +99,7 @@ class Answer(models.Model):
         CORRECT = "correct", "Correct"
         WRONG = "wrong", "Wrong"
         UNSURE = "unsure", "Not sure"
+        EMERGENCY = "emergency", "Emergency sign"
         FLAG = "flag", "Red flag"
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="answers")
@@ -101,6 +113,10 @@ class Answer(models.Model):
     message = models.TextField(blank=True, help_text="Tailored message or feedback shown.")
     message_option = models.CharField(max_length=60, blank=True)
     sheet_note = models.CharField(max_length=200, blank=True)
+    sheet_label = models.CharField(max_length=60, blank=True)
+    points_toward = models.JSONField(
+        default=list, blank=True, help_text="Values: the keys of the options this points toward."
+    )
     answered_at = models.DateTimeField(auto_now=True)
 
     class Meta:

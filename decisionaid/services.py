@@ -14,6 +14,8 @@ ANSWER_FIELDS = (
     "message",
     "message_option",
     "sheet_note",
+    "sheet_label",
+    "points_toward",
 )
 
 
@@ -62,7 +64,7 @@ def save_stage(*, visit: Visit, stage: type[stages.Stage], answers, visit_update
                 visit=visit,
                 stage=stage.slug,
                 key=a.key,
-                order=i,
+                order=i if a.order is None else a.order,
                 **{f: getattr(a, f) for f in ANSWER_FIELDS},
             )
             for i, a in enumerate(answers)

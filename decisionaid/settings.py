@@ -203,6 +203,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff:visits"
 LOGOUT_REDIRECT_URL = "login"
 
+# The number to call in an emergency when not in the clinic, on the "Get help now" page.
+DECISIONAID_EMERGENCY_NUMBER = os.environ.get("DECISIONAID_EMERGENCY_NUMBER", "911")
 # How long a visit (and its answers) is kept before purge_visits deletes it.
 DECISIONAID_RETENTION_DAYS = env_int("DECISIONAID_RETENTION_DAYS", 7)
 # A patient session idle for longer than this is ended by the server.

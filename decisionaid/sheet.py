@@ -14,6 +14,7 @@ from django.db.models import prefetch_related_objects
 
 from decisionaid.models import Visit
 from decisionaid.stages import FlagGroup, Progress
+from decisionaid.stages.base import STAGE_DONE
 from decisionaid.stages.history import HistoryStage
 from decisionaid.stages.leaning import LeaningStage
 from decisionaid.stages.questions import QuestionsStage
@@ -22,7 +23,7 @@ from topics.models import NOT_SURE, Citation, Topic
 
 # Page 1 must fit on one sheet of paper whatever the patient typed, so their own words keep at
 # most this many lines; any further lines are joined onto the last one with " / ".
-OWN_WORDS_MAX_LINES = 4
+OWN_WORDS_MAX_LINES = 3
 # A visit with many flags or long own words prints page 1 in smaller type ("compact"), so that
 # page 1 stays on one page of A4 or Letter. The estimate counts lines of about this many
 # characters; tests/test_sheet.py checks both sizes with the heaviest possible visit.
@@ -66,13 +67,52 @@ class OptionEvidence:
 
 
 @dataclass(frozen=True)
+class HistoryRow:
+    """One row of "What has been tried": a short label and the answer; typed words as typed."""
+
+    label: str
+    answer: str
+    typed: bool = False
+    advised: bool = False  # the answer showed the patient tailored advice
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How the leaning sits with what the patient rated most important: a prompt for the
+    clinician, not a verdict. `toward` are the top-rated values that point toward the leaning,
+    `away` the others, and `away_options` the options those point toward."""
+
+    toward: tuple[str, ...]
+    away: tuple[str, ...]
+    away_options: tuple[str, ...]
+
+    @property
+    def fits(self):
+        return not self.away
+
+    @property
+    def text(self):
+        said = f"Said most important: {_joined(self.toward + self.away)}."
+        if self.fits:
+            return f"{said} That points toward this option."
+        elsewhere = _joined(self.away_options, "or")
+        if not self.toward:
+            return f"{said} That points toward {elsewhere}. Worth talking over."
+        return (
+            f"{said} Some of that points toward this option, some toward {elsewhere}. "
+            "Worth talking over."
+        )
+
+
+@dataclass(frozen=True)
 class Sheet:
     visit: Visit
     topic: Topic
     flags: tuple[FlagGroup, ...]
-    tried: tuple[str, ...]
+    history: tuple[HistoryRow, ...]
     leaning: str
     leaning_unsure: bool
+    fit: Fit | None
     readiness_score: int | None
     values: tuple[RankedValue, ...]
     questions: tuple[str, ...]
@@ -84,9 +124,27 @@ class Sheet:
     def compact(self):
         """True when page 1 needs smaller type to fit on one page."""
         lines = sum(_lines(i.text + i.detail) for group in self.flags for i in group.items)
-        lines += math.ceil(len(self.tried) / 2) + len(self.values) + len(self.questions)
+        lines += sum(_lines(f"{row.label} {row.answer}") for row in self.history) // 2 + 1
+        lines += len(self.values) + len(self.questions) + (2 if self.fit else 0)
         lines += sum(_lines(line) for line in self.own_words.splitlines())
         return lines > COMPACT_AFTER_LINES
+
+    @property
+    def history_pairs(self):
+        """The chosen answers two to a line, as page 1 prints them."""
+        rows = [row for row in self.history if not row.typed]
+        return [
+            (rows[i], rows[i + 1] if i + 1 < len(rows) else None) for i in range(0, len(rows), 2)
+        ]
+
+    @property
+    def history_typed(self):
+        """What the patient typed, each on a line of its own."""
+        return [row for row in self.history if row.typed]
+
+    @property
+    def has_emergency(self):
+        return any(group.kind == "emergency" for group in self.flags)
 
     @property
     def content_changed(self):
@@ -102,18 +160,18 @@ def build_sheet(visit) -> Sheet:
     options, citations = _evidence(topic)
     choice = LeaningStage.choice(progress.answers_for(LeaningStage.slug))
     questions = progress.answers_for(QuestionsStage.slug)
+    values = progress.answers_for(ValuesStage.slug)
+    titles = {o.key: o.short_title for o in topic.options.all()}
     return Sheet(
         visit=visit,
         topic=topic,
         flags=tuple(progress.flags(visit)),
-        tried=tuple(
-            a.sheet_note or f"{a.prompt} {a.display}"
-            for a in progress.answers_for(HistoryStage.slug)
-        ),
+        history=tuple(_history_rows(progress.answers_for(HistoryStage.slug))),
         leaning=choice.display if choice else "",
         leaning_unsure=bool(choice) and choice.value == NOT_SURE,
+        fit=_fit(choice, values, titles),
         readiness_score=visit.readiness_score,
-        values=_ranked_values(progress.answers_for(ValuesStage.slug)),
+        values=_ranked_values(values),
         questions=tuple(a.prompt for a in QuestionsStage.ticked(questions)),
         own_words=_fit_lines(own_words(visit)),
         options=options,
@@ -133,9 +191,42 @@ def own_words(visit):
     return own.value if own else ""
 
 
+def _history_rows(answers):
+    for a in answers:
+        if a.key == STAGE_DONE:
+            continue
+        typed = not a.sheet_note and a.display == a.value and a.value != ""
+        answer = a.sheet_note or a.display or "(left empty)"
+        yield HistoryRow(a.sheet_label or a.prompt, answer, typed, advised=bool(a.message))
+
+
+def _fit(choice, values, titles):
+    """How the leaning sits with the values rated highest (4 or 5), or None when there is no
+    option chosen or nothing was rated that high."""
+    if choice is None or choice.value == NOT_SURE:
+        return None
+    top = max((_score(v.value) for v in values), default=0)
+    if top < 4:
+        return None
+    most = [v for v in values if _score(v.value) == top]
+    toward = [v for v in most if choice.value in v.points_toward]
+    away = [v for v in most if choice.value not in v.points_toward]
+    elsewhere = dict.fromkeys(k for v in away for k in v.points_toward)
+    return Fit(
+        toward=tuple(v.sheet_label or v.prompt for v in toward),
+        away=tuple(v.sheet_label or v.prompt for v in away),
+        away_options=tuple(titles.get(k, k) for k in elsewhere),
+    )
+
+
+def _joined(items, word="and"):
+    items = list(items)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
 def _ranked_values(answers):
     """Values statements, the most important first; ties keep the order they were asked in."""
-    ranked = [RankedValue(a.prompt, _score(a.value)) for a in answers]
+    ranked = [RankedValue(a.sheet_label or a.prompt, _score(a.value)) for a in answers]
     return tuple(sorted(ranked, key=lambda v: -v.score))
 
 

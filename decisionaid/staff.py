@@ -9,6 +9,7 @@ import datetime
 
 from django import forms
 from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import F, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -64,7 +65,7 @@ class FindForm(forms.Form):
                 f"No visit has the code {code}. Check it against the patient's screen. "
                 "Codes are kept for a few days only."
             )
-        if not visit.is_finished:
+        if not visit.is_finished and not visit.emergency_at:
             raise forms.ValidationError(
                 f"Visit {code} is not finished yet. The patient needs to press Finish first."
             )
@@ -79,12 +80,14 @@ def _day_bounds(day):
 
 def _visits_page(request, day_form, find_form):
     day = day_form.cleaned_data["date"] if day_form.is_valid() else timezone.localdate()
+    bounds = _day_bounds(day)
     visits = (
         Visit.objects.active()
-        .filter(finished_at__range=_day_bounds(day))
+        .filter(Q(finished_at__range=bounds) | Q(emergency_at__range=bounds))
         .select_related("topic")
         .prefetch_related("answers")
-        .order_by("-finished_at")
+        # Emergencies first, finished or not; then the newest finished.
+        .order_by(F("emergency_at").desc(nulls_last=True), F("finished_at").desc(nulls_first=True))
     )
     rows = [(v, flag_groups(v), own_words(v)) for v in visits]
     context = {
@@ -99,7 +102,8 @@ def _visits_page(request, day_form, find_form):
 
 @sheet_reader_required
 def visits(request):
-    """Finished visits of one day (today unless another is chosen), newest first."""
+    """Visits of one day (today unless another is chosen): emergencies first, whether finished
+    or not, then the finished ones, newest first."""
     data = request.GET if "date" in request.GET else None
     day_form = DayForm(data, initial={"date": timezone.localdate()})
     return _visits_page(request, day_form, FindForm())
@@ -114,9 +118,10 @@ def find(request):
 
 
 def _finished_visit(token):
-    """A finished, unexpired visit by its token; expired ones are gone even before the purge."""
-    visits = Visit.objects.active().finished().select_related("topic").prefetch_related("answers")
-    return get_object_or_404(visits, token=token)
+    """An unexpired visit by its token, once finished, or at once when the patient ticked an
+    emergency sign. Expired visits are gone even before the purge."""
+    visits = Visit.objects.active().for_staff().select_related("topic")
+    return get_object_or_404(visits.prefetch_related("answers"), token=token)
 
 
 @sheet_reader_required

@@ -13,6 +13,7 @@ journey = (
         path("t/<slug:slug>/", views.welcome, name="welcome"),
         path("t/<slug:slug>/start/", views.start, name="start"),
         path("visit/", views.resume, name="resume"),
+        path("visit/safety/emergency/", views.emergency, name="emergency"),
         path("visit/safety/alert/", views.safety_alert, name="safety_alert"),
         path("visit/understanding/feedback/", views.feedback, name="feedback"),
         path("visit/review/", views.review, name="review"),
@@ -20,6 +21,7 @@ journey = (
         path("visit/end/", views.end, name="end"),
         path("text-size/", views.text_size, name="text_size"),
         path("visit/<slug:stage>/", views.stage, name="stage"),
+        path("visit/<slug:stage>/<int:screen>/", views.stage, name="stage_screen"),
     ],
     "journey",
 )

@@ -60,6 +60,19 @@ def _journey_context(visit, stage, **extra):
     }
 
 
+def _stage_context(visit, form, progress):
+    """The page of one screen of a stage."""
+    return _journey_context(
+        visit,
+        type(form),
+        form=form,
+        heading=form.screen_heading(),
+        step_note=form.screen_note(),
+        back_url=form.back_url(stages.previous_url(type(form), visit.topic)),
+        **form.page_context(progress),
+    )
+
+
 def home(request):
     """Welcome: the clinic's published topics. With only one, go straight to its welcome."""
     topics = list(Topic.objects.published())
@@ -104,7 +117,7 @@ def resume(request):
     return redirect(progress.first_open_url())
 
 
-def stage(request, stage):
+def stage(request, stage, screen=1):
     stage = stages.by_slug(stage)
     if stage is None:
         raise Http404("No such step.")
@@ -114,13 +127,19 @@ def stage(request, stage):
     if not progress.can_open(stage):
         messages.info(request, ANSWER_FIRST)
         return redirect(progress.first_open_url())
+    content = stage.content(visit.topic)
+    if not 1 <= screen <= stage.screen_count(content):
+        raise Http404("No such screen.")
+    saved = progress.answers_for(stage.slug)
     form = stage(
         # Not `request.POST or None`: a POST with no fields (the Learn step has none) must
         # still bind, or Continue would silently not save.
         request.POST if request.method == "POST" else None,
         topic=visit.topic,
-        content=stage.content(visit.topic),
-        initial=stage.initial_from(progress.answers_for(stage.slug)),
+        content=content,
+        screen=screen,
+        saved=saved,
+        initial=stage.initial_from(saved),
     )
     if form.is_valid():
         answers = form.answers()
@@ -131,13 +150,12 @@ def stage(request, stage):
         except services.VisitClosed:
             messages.info(request, FINISHED)
             return redirect("journey:resume")
-        return redirect(stage.next_url(answers, stages.following_url(stage)))
-    context = _journey_context(visit, stage, form=form, **form.page_context(progress))
-    return render(request, stage.template, context)
+        return redirect(form.next_url(answers, stages.following_url(stage)))
+    return render(request, stage.template, _stage_context(visit, form, progress))
 
 
-def _after_stage_page(request, stage, template, select):
-    """A page that follows a stage (the safety alert, the quiz feedback), shown only when the
+def _after_stage_page(request, stage, template, select, **extra):
+    """A page that follows a stage (the safety pages, the quiz feedback), shown only when the
     stage's saved answers call for it."""
     visit, progress, response = _open_visit_or_redirect(request)
     if response:
@@ -146,12 +164,29 @@ def _after_stage_page(request, stage, template, select):
     if not answers:
         return redirect(progress.first_open_url())
     context = _journey_context(
-        visit, stage, answers=answers, stage_url=stage.url(), next_url=stages.following_url(stage)
+        visit,
+        stage,
+        answers=answers,
+        stage_url=stage.url(),
+        next_url=stages.following_url(stage),
+        **extra,
     )
     return render(request, template, context)
 
 
+def emergency(request):
+    """Get help now: an emergency sign was ticked."""
+    return _after_stage_page(
+        request,
+        SafetyStage,
+        "decisionaid/emergency.html",
+        lambda answers: [a for a in answers if a.outcome == Answer.Outcome.EMERGENCY],
+        emergency_number=settings.DECISIONAID_EMERGENCY_NUMBER,
+    )
+
+
 def safety_alert(request):
+    """Before you decide on any treatment, tell your doctor: a see-a-doctor-soon sign."""
     return _after_stage_page(
         request,
         SafetyStage,

@@ -1,6 +1,7 @@
 import copy
 import importlib
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -52,7 +53,8 @@ BASE_PACK = {
                     "certainty": "low",
                     "citations": ["smith2020"],
                     "numbers": {
-                        "outcome": "pain eased",
+                        "kind": "frequency",
+                        "outcome": "had less pain",
                         "numerator": 40,
                         "label": "people treated",
                         "comparator_numerator": 30,
@@ -80,6 +82,7 @@ BASE_PACK = {
             "is_wait": True,
             "involves": "Nothing new.",
             "living_with": "Nothing changes.",
+            "no_numbers_reason": "No one has counted this.",
             "benefits": [
                 {"text": "No side effects.", "certainty": "low", "citations": ["smith2020"]}
             ],
@@ -94,13 +97,14 @@ BASE_PACK = {
         }
     ],
     "red_flags": [
-        {"key": "fever", "text": "You have a fever."},
-        {"key": "numb", "text": "Your legs are numb."},
+        {"key": "fever", "text": "You have a fever.", "tier": "soon"},
+        {"key": "numb", "text": "Your legs are numb.", "tier": "emergency"},
     ],
     "history_questions": [
         {
             "key": "tried-exercise",
             "text": "Have you tried exercise?",
+            "sheet_label": "Exercise",
             "choices": [
                 {"key": "yes", "label": "Yes"},
                 {
@@ -134,6 +138,8 @@ BASE_PACK = {
             "statement": "Avoiding needles",
             "low_label": "Not important",
             "high_label": "Very important",
+            "sheet_label": "avoiding needles",
+            "points_toward": ["wait"],
         },
     ],
     "doctor_questions": [
@@ -213,26 +219,35 @@ CALM_ANSWERS = {
     "safety": {"flags": ["none"]},
     "history": {
         "pain-duration": "over-1-year",
-        "tried-exercise": "yes",
-        "tried-manipulation": "yes",
-        "tried-other": "yes",
+        "pain-now": "6",
+        "below-knee": "no",
         "daily-life": "a-fair-amount",
+        "do-again": "Walk the dog",
+        "tried-exercise": "helped-a-little",
+        "tried-manipulation": "did-not-help",
+        "tried-other": "helped-a-little",
+        "back-injections": "no",
+        "needles": "fine",
+        "numbing-allergy": "no",
         "blood-thinners": "no",
+        "every-two-weeks": "yes",
         "cost-worry": "no",
     },
     "learn": {},
     "understanding": {
-        "injections-alone": "false",
-        "usual-course": "true",
-        "pain-after": "true",
-        "one-standard-way": "false",
+        "shots-alone": "false",
+        "credit-with-other-care": "false",
+        "exercise-first": "true",
+        "serious-harm": "true",
+        "slow-improvement": "true",
     },
     "values": {
-        "avoid-needles": "2",
-        "guideline-first": "5",
+        "try-everything": "1",
+        "something-new": "2",
+        "done-at-clinic": "2",
+        "avoid-needles": "3",
+        "guideline-advice": "5",
         "avoid-rare-risks": "4",
-        "keep-cost-down": "3",
-        "try-something-new": "1",
     },
     "leaning": {
         "choice": "exercise-or-manipulation",
@@ -258,8 +273,14 @@ class Journey:
         return Visit.objects.get(pk=self.client.session["visit_id"])
 
     def answer(self, stage, **changes):
+        """Post a stage's answers, screen after screen for a stage of several screens. The
+        response is the first one that does not lead to another screen of the same stage."""
         data = {**CALM_ANSWERS[stage], **changes}
-        return self.client.post(stage_url(stage), data)
+        response = self.client.post(stage_url(stage), data)
+        screen = re.compile(rf"{re.escape(stage_url(stage))}\d+/$")
+        while response.status_code == 302 and screen.match(response["Location"]):
+            response = self.client.post(response["Location"], data)
+        return response
 
     def through(self, last_stage, answers=None):
         """Start a visit and answer every stage up to and including `last_stage`."""

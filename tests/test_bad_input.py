@@ -16,7 +16,7 @@ def saved(visit, stage):
 
 def test_a_choice_that_is_not_offered_is_refused(journey):
     visit = journey.through("safety")
-    response = journey.answer("history", **{"tried-exercise": "maybe-tomorrow"})
+    response = journey.answer("history", **{"daily-life": "maybe-tomorrow"})
     assert response.status_code == 200
     assert "Choose one of the answers shown." in response.text
     assert saved(visit, "history") == {}
@@ -34,7 +34,8 @@ def test_a_missing_answer_is_named_in_the_error_summary(journey):
     response = journey.client.post(stage_url("history"), {"pain-duration": "over-1-year"})
     assert response.status_code == 200
     assert "There is a problem" in response.text
-    assert 'href="#id_tried-exercise_0">Choose one answer.</a>' in response.text
+    assert 'href="#id_pain-now_0">Choose one answer.</a>' in response.text
+    assert 'href="#id_daily-life_0">Choose one answer.</a>' in response.text
     assert saved(visit, "history") == {}
 
 

@@ -34,6 +34,30 @@ def click_label(page, text):
     page.get_by_text(text, exact=True).first.click()
 
 
+HISTORY_SCREENS = [
+    [
+        ("pain-duration", "More than 1 year"),
+        ("pain-now", "7"),
+        ("below-knee", "No"),
+        ("daily-life", "A lot"),
+        ("do-again", "Garden again"),
+    ],
+    [
+        ("tried-exercise", "No"),
+        ("tried-manipulation", "Yes, and it helped a little"),
+        ("tried-other", "Yes, but it did not help"),
+        ("back-injections", "No"),
+    ],
+    [
+        ("needles", "I am a little afraid of them"),
+        ("numbing-allergy", "No"),
+        ("blood-thinners", "No"),
+        ("every-two-weeks", "Yes"),
+        ("cost-worry", "Yes"),
+    ],
+]
+
+
 def walk_journey(page, base_url, check=audit):
     page.goto(base_url + "/")
     check(page, "01-welcome")
@@ -42,33 +66,36 @@ def walk_journey(page, base_url, check=audit):
     check(page, "02-safety")
     page.get_by_role("button", name="Continue").click()
     check(page, "02a-safety-error")
+    click_label(page, "Numbness or tingling around your genitals or bottom.")
+    page.get_by_role("button", name="Continue").click()
+    check(page, "02b-emergency")
+    page.get_by_role("link", name="Back: I ticked this by mistake").click()
+    click_label(page, "Numbness or tingling around your genitals or bottom.")
     click_label(page, "You have a fever as well as back pain.")
     page.get_by_role("button", name="Continue").click()
-    check(page, "02b-safety-alert")
-    page.get_by_role("link", name="I have told the front desk. Continue").click()
+    check(page, "02c-safety-alert")
+    page.get_by_role("link", name="Continue").click()
 
-    check(page, "03-history")
-    for question, answer in [
-        ("pain-duration", "More than 1 year"),
-        ("tried-exercise", "No"),
-        ("tried-manipulation", "Yes"),
-        ("tried-other", "Yes"),
-        ("daily-life", "A lot"),
-        ("blood-thinners", "No"),
-        ("cost-worry", "Yes"),
-    ]:
-        page.locator(f"#div_id_{question}").get_by_text(answer, exact=True).click()
-    page.get_by_role("button", name="Continue").click()
+    for screen, answers in enumerate(HISTORY_SCREENS, start=1):
+        check(page, f"03-history-{screen}")
+        for question, answer in answers:
+            field = page.locator(f"#div_id_{question}")
+            if question == "do-again":
+                page.get_by_label("What would you like to be able to do again?").fill(answer)
+            else:
+                field.get_by_text(answer, exact=True).click()
+        page.get_by_role("button", name="Continue").click()
 
     check(page, "04-learn")
     assert page.locator(".tailored-message").count() == 2
     caption = page.locator(".icon-array figcaption").first.inner_text()
     assert "of 100" in caption
     assert page.locator(".icon-array svg").first.get_attribute("aria-hidden") == "true"
+    assert page.locator(".scale-bars").first.get_attribute("aria-hidden") == "true"
     page.get_by_role("button", name="Continue").click()
 
     check(page, "05-understanding")
-    for i in range(4):
+    for i in range(5):
         page.locator("fieldset").nth(i).get_by_text("Not sure", exact=True).click()
     page.get_by_role("button", name="Continue").click()
     check(page, "05b-feedback")
@@ -105,8 +132,12 @@ def test_a_patient_clicks_through_the_whole_journey(live_server, page, viewport,
     assert visit.is_finished
     saved = {f"{a.stage}:{a.key}": a for a in Answer.objects.filter(visit=visit)}
     assert saved["safety:fever"].outcome == "flag"
+    assert saved["safety:saddle-numbness"].outcome == ""
+    assert visit.emergency_at is not None  # ticked once, then unticked
     assert saved["history:tried-exercise"].value == "no"
-    assert saved["understanding:usual-course"].outcome == "unsure"
+    assert saved["history:pain-now"].value == "7"
+    assert saved["history:do-again"].value == "Garden again"
+    assert saved["understanding:slow-improvement"].outcome == "unsure"
     assert saved["values:avoid-needles"].value == "4"
     assert saved["leaning:choice"].value == "not-sure"
     assert saved["questions:own"].value == "Can I still go to work?"
@@ -173,24 +204,33 @@ def test_a_patient_can_finish_with_the_keyboard_alone(live_server, page, shipped
     page.keyboard.press("Space")
     continue_with_keyboard(page)
 
-    page.wait_for_url("**/visit/history/")
-    for question, value in [
-        ("pain-duration", "over-1-year"),
-        ("tried-exercise", "yes"),
-        ("tried-manipulation", "yes"),
-        ("tried-other", "no"),
-        ("daily-life", "a-little"),
-        ("blood-thinners", "no"),
-        ("cost-worry", "no"),
+    for url, answers in [
+        (
+            "**/visit/history/",
+            {"pain-duration": "over-1-year", "pain-now": "3", "daily-life": "a-little"},
+        ),
+        ("**/visit/history/2/", {"tried-exercise": "helped-a-lot", "tried-other": "no"}),
+        ("**/visit/history/3/", {"needles": "fine", "cost-worry": "no"}),
     ]:
-        choose_radio(page, question, value)
-    continue_with_keyboard(page)
+        page.wait_for_url(url)
+        keys = page.eval_on_selector_all(
+            "fieldset input[type=radio]", "inputs => [...new Set(inputs.map(i => i.name))]"
+        )
+        for key in keys:
+            choose_radio(page, key, answers.get(key, "no"))
+        continue_with_keyboard(page)
 
     page.wait_for_url("**/visit/learn/")
     continue_with_keyboard(page)
 
     page.wait_for_url("**/visit/understanding/")
-    for key in ["injections-alone", "usual-course", "pain-after", "one-standard-way"]:
+    for key in [
+        "shots-alone",
+        "credit-with-other-care",
+        "exercise-first",
+        "serious-harm",
+        "slow-improvement",
+    ]:
         choose_radio(page, key, "true")
     continue_with_keyboard(page)
     page.wait_for_url("**/feedback/")
@@ -218,6 +258,8 @@ def test_a_patient_can_finish_with_the_keyboard_alone(live_server, page, shipped
 
     visit = Visit.objects.get(code=page.locator(".visit-code").inner_text())
     saved = {f"{a.stage}:{a.key}": a.value for a in Answer.objects.filter(visit=visit)}
+    assert saved["history:pain-now"] == "3"
+    assert saved["history:tried-exercise"] == "helped-a-lot"
     assert saved["leaning:choice"] == "wait-and-review"
     assert saved["values:avoid-needles"] == "3"
     assert saved["questions:own"] == "Typed with the keyboard"

@@ -82,11 +82,19 @@ class Endpoint:
     staff: bool = False  # a sign-in form: nothing we send may sign anyone in
 
 
+def history_field(question):
+    if question.kind == "text":
+        return Field(question.key, "text")
+    if question.kind == "scale":
+        return Field(question.key, "one", tuple(str(n) for n in range(11)))
+    return Field(question.key, "one", tuple(c.key for c in question.choices.all()))
+
+
 def journey_endpoints(topic):
     """Every form of the patient journey, with its fields as the shipped topic defines them."""
-    history = [
-        Field(q.key, "one", tuple(c.key for c in q.choices.all()))
-        for q in topic.history_questions.prefetch_related("choices")
+    questions = list(topic.history_questions.prefetch_related("choices"))
+    history = [  # the first of the history screens
+        history_field(q) for q in questions if q.screen == questions[0].screen
     ]
     leaning = [Field("choice", "one", (*topic.options.values_list("key", flat=True), NOT_SURE))]
     leaning += [Field(f"ready-{key}", "one", ("yes", "no")) for key, _ in READINESS]
@@ -244,10 +252,19 @@ class Attack:
             assert self.client.post(start, {"csrfmiddlewaretoken": token}).status_code == 302
 
     def check_saved(self, payload, before, after):
-        """A valid post replaced the whole stage with exactly what was sent."""
+        """A valid post replaced the whole screen with exactly what was sent, and nothing else
+        (a stage of several screens keeps its other screens' answers)."""
         stage = self.endpoint.stage
-        rows = {item: row for item, row in after[2].items() if row[0] == stage}
+        keys = {
+            f"{stage}:{key}"
+            for field in self.endpoint.fields
+            for key in (field.choices if field.kind == "many" else [field.name])
+        }
+        if not keys:  # a stage with nothing to answer rewrites its own record
+            keys = {item for item, row in after[2].items() if row[0] == stage}
+        rows = {item: row for item, row in after[2].items() if item in keys}
         newest_before = max(row[3] for row in before[2].values())
+        assert len(rows) == len(keys), "some rows missing"
         assert all(row[3] > newest_before for row in rows.values()), "some rows not rewritten"
         for field in self.endpoint.fields:
             sent = payload.get(field.name, [] if field.kind == "many" else "")
@@ -260,8 +277,8 @@ class Attack:
                 assert rows[f"{stage}:{field.name}"][1] == str(last(sent)).strip()
             else:
                 assert rows[f"{stage}:{field.name}"][1] == last(sent)
-        others = {i: r for i, r in after[2].items() if r[0] != stage}
-        assert others == {i: r for i, r in before[2].items() if r[0] != stage}
+        unchanged = {i for i in after[2] if i not in keys and not i.endswith(":_done")}
+        assert {i: after[2][i] for i in unchanged} == {i: before[2][i] for i in unchanged}
         if stage == "leaning":
             assert after[1] == sum(last(payload[f"ready-{k}"]) == "yes" for k, _ in READINESS)
         else:

@@ -24,12 +24,15 @@ def test_a_patient_can_go_from_welcome_to_finish(client, journey, shipped_topic)
     assert visit.content_version == shipped_topic.content_version
     assert visit.readiness_score == 4
     saved = answers_of(visit)
-    assert saved["history:tried-exercise"].display == "Yes"
-    assert saved["values:guideline-first"].value == "5"
+    assert saved["history:tried-exercise"].display == "Yes, and it helped a little"
+    assert saved["history:pain-now"].display == "6 out of 10"
+    assert saved["history:do-again"].value == "Walk the dog"
+    assert saved["values:guideline-advice"].value == "5"
+    assert saved["values:guideline-advice"].points_toward == ["exercise-or-manipulation"]
     assert saved["leaning:choice"].display == "Exercise or spinal manipulation, without shots"
     assert saved["questions:exercise-first"].value == "yes"
     assert saved["questions:own"].value == "Can I keep working?"
-    assert saved["understanding:injections-alone"].outcome == "correct"
+    assert saved["understanding:shots-alone"].outcome == "correct"
     assert {a.stage for a in saved.values()} == set(STAGES)
 
     finished = client.get(reverse("journey:finished"))
@@ -48,25 +51,84 @@ def test_every_stage_shows_its_step_and_a_progress_bar(client, journey):
         journey.answer(stage)
 
 
-def test_radio_questions_are_fieldsets_with_a_legend(client, journey):
+def test_the_history_questions_take_three_screens_each_a_part_of_step_3(client, journey):
     journey.through("safety")
-    page = client.get(stage_url("history")).text
-    assert page.count("<fieldset") == 7
-    assert "<legend>Have you tried a regular exercise program for your back?</legend>" in page
+    first = client.get(stage_url("history")).text
+    assert "Step 3 of 9 · Part 1 of 3" in first
+    assert "<h1>About your back pain</h1>" in first
+    assert first.count("<fieldset") == 4  # 3 choice questions and the 0 to 10 scale
+    assert '<legend class="scale-question">How bad is your back pain right now?</legend>' in first
+    assert "What would you like to be able to do again?" in first
+    second = client.get("/visit/history/2/").text
+    assert "Step 3 of 9 · Part 2 of 3" in second and "<h1>What you have tried</h1>" in second
+    assert "<legend>Have you tried a regular exercise program for your back?</legend>" in second
+    assert f'href="{stage_url("history")}">Back</a>' in second
+    assert client.get("/visit/history/4/").status_code == 404
 
 
-def test_a_red_flag_shows_the_tell_the_front_desk_screen_and_is_recorded(client, journey):
+def test_each_history_screen_saves_and_leads_to_the_next(client, journey):
+    visit = journey.through("safety")
+    data = CALM_ANSWERS["history"]
+    assert client.post(stage_url("history"), data)["Location"] == "/visit/history/2/"
+    saved = answers_of(visit)
+    assert "history:pain-now" in saved and "history:tried-exercise" not in saved
+    # Learn is not open until every screen is answered.
+    assert client.get(stage_url("learn"))["Location"] == stage_url("history")
+    assert client.post("/visit/history/2/", data)["Location"] == "/visit/history/3/"
+    assert client.post("/visit/history/3/", data)["Location"] == stage_url("learn")
+    assert client.get(stage_url("learn")).status_code == 200
+
+
+def test_a_later_history_screen_saved_first_leads_back_to_the_missing_one(client, journey):
+    journey.through("safety")
+    response = client.post("/visit/history/3/", CALM_ANSWERS["history"])
+    assert response["Location"] == stage_url("history")
+    assert client.get(reverse("journey:resume"))["Location"] == stage_url("history")
+
+
+def test_an_emergency_sign_shows_get_help_now_and_is_kept_on_the_visit(client, journey):
     visit = journey.start()
-    response = journey.answer("safety", flags=["fever", "bladder-bowel"])
+    response = journey.answer("safety", flags=["saddle-numbness", "fever"])
+    assert response["Location"] == reverse("journey:emergency")
+    page = client.get(response["Location"]).text
+    assert "Get help now" in page
+    assert "Numbness or tingling around your genitals or bottom." in page
+    assert "You have a fever" not in page  # the other tier has its own page
+    assert "Go to the front desk now" in page and "call 911" in page
+    assert visit.code in page
+    saved = answers_of(visit)
+    assert saved["safety:saddle-numbness"].outcome == "emergency"
+    assert saved["safety:fever"].outcome == "flag"
+    visit.refresh_from_db()
+    first_ticked = visit.emergency_at
+    assert first_ticked is not None
+    # Unticking it later keeps the record of when it was ticked.
+    journey.answer("safety", flags=["none"])
+    visit.refresh_from_db()
+    assert visit.emergency_at == first_ticked
+
+
+def test_the_emergency_number_is_the_clinics_setting(client, journey, settings):
+    settings.DECISIONAID_EMERGENCY_NUMBER = "999"
+    journey.start()
+    journey.answer("safety", flags=["bladder-bowel"])
+    assert "call 999" in client.get(reverse("journey:emergency")).text
+
+
+def test_a_see_a_doctor_soon_sign_says_tell_your_doctor_before_deciding(client, journey):
+    visit = journey.start()
+    response = journey.answer("safety", flags=["fever", "night-pain"])
     assert response["Location"] == reverse("journey:safety_alert")
-
-    alert = client.get(response["Location"])
-    assert "Please tell the front desk now" in alert.text
-    assert "You have a fever as well as back pain." in alert.text
-    assert "I have told the front desk. Continue" in alert.text
-
+    alert = client.get(response["Location"]).text
+    assert "Before you decide on any treatment, tell your doctor" in alert
+    assert "It is not an emergency" in alert
+    assert "You have a fever as well as back pain." in alert
+    assert "straight away" not in alert
+    assert client.get(reverse("journey:emergency"))["Location"] == stage_url("history")
     flags = {k for k, a in answers_of(visit).items() if a.outcome == "flag"}
-    assert flags == {"safety:fever", "safety:bladder-bowel"}
+    assert flags == {"safety:fever", "safety:night-pain"}
+    visit.refresh_from_db()
+    assert visit.emergency_at is None
     assert client.get(stage_url("history")).status_code == 200
 
 
@@ -78,10 +140,17 @@ def test_no_red_flag_goes_straight_on(journey):
 @pytest.mark.parametrize(
     "question, choice, message, beside_option",
     [
-        ("tried-exercise", "no", "guidelines advise starting with exercise", "prolo-plus-exercise"),
-        ("tried-manipulation", "no", "guidelines list manipulation", "prolo-plus-exercise"),
+        ("tried-exercise", "no", "Guidelines advise trying exercise first", "prolo-plus-exercise"),
+        (
+            "tried-manipulation",
+            "no",
+            "Guidelines list it among the first things to try",
+            "exercise-or-manipulation",
+        ),
         ("pain-duration", "under-3-months", "lasted more than 3 months", None),
         ("blood-thinners", "yes", "Ask your doctor about this before you have any shot", None),
+        ("numbing-allergy", "yes", "The shots often have a numbing medicine in them", None),
+        ("every-two-weeks", "no", "a visit every 1 to 2 weeks for 2 to 3 months", None),
         ("cost-worry", "yes", "often not covered by insurance", None),
     ],
 )
@@ -97,7 +166,7 @@ def test_a_history_answer_tailors_the_learn_stage(
         card = page.split(f'aria-labelledby="option-{beside_option}"')[1].split("</article>")[0]
         assert message in card
     else:
-        intro = page.split("<h2>Your options</h2>")[0]
+        intro = page.split('<h2 id="certainty-heading"')[0]
         assert message in intro
     saved = answers_of(visit)[f"history:{question}"]
     assert message in saved.message
@@ -116,29 +185,42 @@ def test_the_learn_stage_shows_options_numbers_and_what_we_dont_know(
     page = client.get(stage_url("learn")).text
     for option in shipped_topic.options.all():
         assert f'id="option-{option.key}"' in page
-    assert "After 12 months, pain fell by more than half in 46 of every 100" in page
-    assert "compared with 36 of every 100" in page
-    assert page.count('<figure class="icon-array">') >= 2
-    assert "<strong>46 of 100</strong> people given sugar-water (dextrose) shots" in page
-    assert "What we don't know" in page
-    assert "Does prolotherapy help?" in page
+    # Points on a 0 to 100 scale: a sentence and labelled bars.
+    assert "15 points less on average, after about 3 months (likely between 12 and 18)" in page
+    assert page.count('class="scale-bar-svg"') >= 4
+    # People: the one icon array is the not-significant result, under "What we don't know".
+    unknowns = page.split('id="unknowns-heading"')[1]
+    assert page.count('<figure class="icon-array">') == 2
+    assert unknowns.count('<figure class="icon-array">') == 2
+    assert (
+        "After 12 months, 46 of every 100 people given sugar-water shots had their pain cut by "
+        "more than half, compared with 36 of every 100 people given comparison shots." in unknowns
+    )
+    assert "could be down to chance" in unknowns
+    # No number for the shots on their own, and it says why.
+    card = page.split('aria-labelledby="option-prolo-alone"')[1].split("</article>")[0]
+    assert "Why there are no numbers here" in card and "guesses by people who give" in card
+    assert "When to get help" in card and "worse when you sit up" in card
+    # The certainty scale is explained where the patient first meets it.
+    assert page.index("How sure are we?") < page.index('id="option-')
+    assert "Conflicting</dt><dd>The studies disagree with each other." in page
 
 
 def test_the_understanding_check_gives_feedback_and_records_the_result(client, journey):
     visit = journey.through("learn")
     response = journey.answer(
-        "understanding", **{"injections-alone": "true", "usual-course": "not-sure"}
+        "understanding", **{"shots-alone": "true", "slow-improvement": "not-sure"}
     )
     assert response["Location"] == reverse("journey:feedback")
     page = client.get(response["Location"]).text
     assert "Not quite." in page
     assert "That's right." in page
     assert "That's fine." in page
-    assert "shots on their own did no better" in page
+    assert "shots on their own did no better than comparison shots" in page
     saved = answers_of(visit)
-    assert saved["understanding:injections-alone"].outcome == "wrong"
-    assert saved["understanding:usual-course"].outcome == "unsure"
-    assert saved["understanding:pain-after"].outcome == "correct"
+    assert saved["understanding:shots-alone"].outcome == "wrong"
+    assert saved["understanding:slow-improvement"].outcome == "unsure"
+    assert saved["understanding:exercise-first"].outcome == "correct"
 
 
 def test_the_readiness_score_counts_the_yes_answers(journey):
@@ -181,7 +263,7 @@ def test_starting_again_in_the_same_session_resumes_the_visit(client, journey, s
 
 def test_going_back_shows_the_saved_answers(client, journey):
     journey.through("questions", {"history": {"tried-exercise": "no"}})
-    history = client.get(stage_url("history")).text
+    history = client.get("/visit/history/2/").text
     assert re.search(
         r'value="no"[^>]*name="tried-exercise"|name="tried-exercise" value="no"', history
     )

@@ -21,7 +21,7 @@ def test_each_stage_stays_within_the_query_budget(
     with django_assert_max_num_queries(BUDGET):
         assert client.get(stage_url(stage)).status_code == 200
     with django_assert_max_num_queries(BUDGET):
-        assert journey.answer(stage).status_code == 302
+        assert client.post(stage_url(stage), CALM_ANSWERS[stage]).status_code == 302
 
 
 @pytest.mark.parametrize(

@@ -11,12 +11,14 @@ from weasyprint.urls import URLFetchingError
 
 from decisionaid.pdf import BASE_URL, StaticFileFetcher, render_sheet_pdf
 from decisionaid.sheet import build_sheet
+from tests.conftest import CALM_ANSWERS
 from tests.pdftext import paper_name, pdf_pages
 
 RED_FLAG = {"safety": {"flags": ["fever"]}}
+EMERGENCY = {"safety": {"flags": ["bladder-bowel", "fever"]}}
 NOTHING_TRIED = {"history": {"tried-exercise": "no", "tried-manipulation": "no"}}
 UNSURE = {
-    "understanding": {"injections-alone": "true", "usual-course": "not-sure"},
+    "understanding": {"shots-alone": "true", "slow-improvement": "not-sure"},
     "leaning": {"choice": "not-sure", "ready-settled": "no", "ready-support": "no"},
 }
 ALL_RED_FLAGS = [
@@ -29,27 +31,47 @@ ALL_RED_FLAGS = [
     "cancer-history",
     "night-pain",
 ]
-# Every flag the shipped topic can raise, every question ticked, and 499 characters of the
-# widest letter with line breaks: the heaviest page 1 a patient can produce.
+# Every flag the shipped topic can raise, every tailored answer, every question ticked, a
+# leaning at odds with six values rated 5, and the widest letter in every box the patient can
+# type: the heaviest page 1 a patient can produce.
 HEAVIEST = {
     "safety": {"flags": ALL_RED_FLAGS},
     "history": {
         "pain-duration": "under-3-months",
+        "pain-now": "10",
+        "below-knee": "not-sure",
+        "daily-life": "a-lot",
+        "do-again": "W" * 200,
         "tried-exercise": "no",
         "tried-manipulation": "no",
-        "tried-other": "no",
-        "daily-life": "a-lot",
-        "blood-thinners": "yes",
+        "tried-other": "could-not-keep-up",
+        "back-injections": "not-sure",
+        "needles": "a-lot",
+        "numbing-allergy": "not-sure",
+        "blood-thinners": "not-sure",
+        "every-two-weeks": "no",
         "cost-worry": "yes",
     },
     "understanding": {
-        "injections-alone": "true",
-        "usual-course": "false",
-        "pain-after": "not-sure",
-        "one-standard-way": "true",
+        "shots-alone": "true",
+        "credit-with-other-care": "true",
+        "exercise-first": "not-sure",
+        "serious-harm": "false",
+        "slow-improvement": "not-sure",
     },
+    "values": dict.fromkeys(
+        [
+            "try-everything",
+            "something-new",
+            "done-at-clinic",
+            "avoid-needles",
+            "guideline-advice",
+            "avoid-rare-risks",
+        ],
+        "5",
+    ),
     "leaning": {
-        "choice": "not-sure",
+        "choice": "wait-and-review",
         "ready-settled": "no",
         "ready-understand": "no",
         "ready-priorities": "no",
@@ -60,7 +82,7 @@ HEAVIEST = {
             "right-for-me",
             "exercise-first",
             "who-gives-shots",
-            "side-effects",
+            "after-a-shot",
             "cost-cover",
             "how-we-know",
         ],
@@ -106,23 +128,49 @@ def test_page_one_sections_come_in_order_of_urgency(journey, make_staff):
 def test_a_red_flag_is_the_first_thing_on_the_sheet(journey, make_staff):
     html = open_sheet(make_staff, journey.finish({**RED_FLAG, **UNSURE}))
     flags = section(html, "flags")
-    assert flags.startswith("1 Flags: check these first ⚠ Red flag You have a fever as well")
-    order = ["Red flag", "Knowledge gap", "Readiness 2 of 4", "Not sure yet"]
+    assert flags.startswith(
+        "1 Flags: check these first ⚠ See a doctor soon You have a fever as well"
+    )
+    order = ["See a doctor soon", "Misunderstood", "Not sure about", "Readiness 2 of 4"]
+    order.append("Not sure yet")
     assert [flags.index(label) for label in order] == sorted(flags.index(la) for la in order)
     assert "Your pain is very bad at night" not in flags
+    assert "EMERGENCY" not in text(html)
 
 
-def test_knowledge_gaps_show_the_statement_the_answer_and_the_correct_answer(journey, make_staff):
+def test_an_emergency_sign_comes_above_everything_in_words(journey, make_staff):
+    html = open_sheet(make_staff, journey.finish({**EMERGENCY, **UNSURE}))
+    page = text(html)
+    assert page.index("EMERGENCY: the patient ticked a sign that needs help now") < page.index(
+        "Flags: check these first"
+    )
+    flags = section(html, "flags")
+    assert flags.startswith(
+        "1 Flags: check these first ⚠ EMERGENCY sign New trouble peeing, or you cannot "
+        "control your bladder or bowels. ⚠ See a doctor soon You have a fever"
+    )
+
+
+def test_an_emergency_sign_ticked_then_unticked_is_still_on_the_sheet(journey, make_staff):
+    visit = journey.start()
+    journey.answer("safety", flags=["saddle-numbness"])
+    visit = journey.finish()  # answers again, with "None of these"
+    flags = section(open_sheet(make_staff, visit), "flags")
+    assert flags.startswith("1 Flags: check these first ⚠ EMERGENCY sign Ticked an emergency")
+    assert "then unticked it." in flags
+
+
+def test_the_sheet_tells_a_wrong_answer_from_not_sure(journey, make_staff):
     flags = section(open_sheet(make_staff, journey.finish(UNSURE)), "flags")
     assert (
-        "In 3 trials, prolotherapy shots on their own worked better than dummy shots. "
-        "Said: True. Correct: False." in flags
+        "Misunderstood Answered wrongly: In trials, prolotherapy shots on their own did better "
+        "than comparison shots. Said: True. It is false." in flags
     )
     assert (
-        "Prolotherapy is usually given as 4 to 6 sessions, about 2 weeks apart. "
-        "Said: Not sure. Correct: True." in flags
+        "Not sure about Many people whose back pain has lasted a while get slowly better over "
+        "time, whatever they choose. It is true." in flags
     )
-    assert "Most people have more pain" not in flags
+    assert "Guidelines advise trying exercise first" not in flags
 
 
 def test_low_readiness_shows_the_score_and_the_items_answered_no(journey, make_staff):
@@ -134,41 +182,92 @@ def test_low_readiness_shows_the_score_and_the_items_answered_no(journey, make_s
     assert "Not sure yet Has not chosen an option yet." in flags
 
 
-def test_when_nothing_has_been_tried_the_sheet_says_so_and_notes_it(journey, make_staff):
+def test_what_has_been_tried_is_a_table_of_short_labels_and_answers(journey, make_staff):
     html = open_sheet(make_staff, journey.finish(NOTHING_TRIED))
     flags = section(html, "flags")
-    assert (
-        "Note Advice shown: Has not tried a structured exercise program "
-        "Has not tried spinal manipulation" in flags
-    )
-    assert "Red flag" not in flags
+    assert "Note Advice tailored to 2 answers, marked ✎with a pencil in section 2." in flags
+    assert "See a doctor soon" not in flags
     tried = section(html, "tried")
-    assert "Pain for more than 1 year" in tried
-    assert "Has not tried a structured exercise program" in tried
-    assert "Has not tried spinal manipulation" in tried
-    # A history answer with no clinician note is shown as question and answer.
-    assert "Do you take a blood thinner, or do you have a bleeding problem? No" in tried
+    for row in [
+        "Pain for More than 1 year",
+        "Pain now 6 out of 10",
+        "Pain below the knee No",
+        "✎ Exercise program Not tried (advice shown)",
+        "✎ Spinal manipulation Not tried (advice shown)",
+        "Other treatments Tried, helped a little",
+        "Earlier back shots No",
+        "Fear of needles None",
+        "Numbing medicine allergy No",
+        "Blood thinner or bleeding problem No",
+        "Can come every 1 to 2 weeks Yes",
+        "Worried about cost No",
+    ]:
+        assert row in tried, row
+    # What the patient typed is shown as typed, in quotation marks.
+    assert '<q class="typed">Walk the dog</q>' in html
 
 
 def test_a_confident_patient_gets_no_flags_their_leaning_and_ranked_values(journey, make_staff):
     html = open_sheet(make_staff, journey.finish())
     assert section(html, "flags") == (
-        "1 Flags: check these first ✓ No flags: no red flags, no knowledge gaps, "
+        "1 Flags: check these first ✓ No flags: no warning signs, no knowledge gaps, "
         "readiness 4 of 4, and an option chosen."
     )
     assert section(html, "leaning") == (
         "3 Leaning toward Exercise or spinal manipulation, without shots "
-        "· Readiness check: 4 of 4 answered “Yes”"
+        "· Readiness check: 4 of 4 answered “Yes” Said most important: following guideline "
+        "advice. That points toward this option."
     )
     values = section(html, "values")
     ranked = [
-        "5 of 5 How important is it to you to first try what guidelines advise",
-        "4 of 5 How important is it to you to avoid a rare but serious risk",
-        "3 of 5 How important is it to you to keep your costs down?",
-        "2 of 5 How important is it to you to avoid needles and shots?",
-        "1 of 5 How important is it to you to try something new",
+        "5 of 5 following guideline advice",
+        "4 of 5 avoiding rare but serious risks",
+        "3 of 5 avoiding needles",
+        "2 of 5 trying something new",
+        "2 of 5 a treatment given at the clinic",
+        "1 of 5 trying every treatment that might help",
     ]
     assert [values.index(v) for v in ranked] == sorted(values.index(v) for v in ranked)
+
+
+@pytest.mark.parametrize(
+    "choice, values, fit",
+    [
+        (
+            "prolo-alone",
+            {"avoid-needles": "5", "guideline-advice": "5"},
+            "Said most important: avoiding needles and following guideline advice. That points "
+            "toward Exercise or manipulation or Wait and review. Worth talking over.",
+        ),
+        (
+            "prolo-alone",
+            {"try-everything": "5", "avoid-rare-risks": "5", "guideline-advice": "4"},
+            "Said most important: trying every treatment that might help and avoiding rare but "
+            "serious risks. Some of that points toward this option, some toward Exercise or "
+            "manipulation or Wait and review. Worth talking over.",
+        ),
+        (
+            "wait-and-review",
+            {"avoid-needles": "4", "guideline-advice": "3"},
+            "Said most important: avoiding needles. That points toward this option.",
+        ),
+    ],
+)
+def test_the_sheet_says_whether_the_leaning_fits_what_matters_most(
+    journey, make_staff, choice, values, fit
+):
+    calm = dict.fromkeys(CALM_ANSWERS["values"], "1")
+    visit = journey.finish({"values": {**calm, **values}, "leaning": {"choice": choice}})
+    leaning = section(open_sheet(make_staff, visit), "leaning")
+    assert leaning.endswith(fit)
+
+
+def test_no_fit_is_claimed_without_a_choice_or_a_strong_value(journey, make_staff):
+    unsure = section(open_sheet(make_staff, journey.finish(UNSURE)), "leaning")
+    assert "Said most important" not in unsure
+    lukewarm = dict.fromkeys(CALM_ANSWERS["values"], "3")
+    visit = journey.finish({"values": lukewarm})
+    assert "Said most important" not in section(open_sheet(make_staff, visit), "leaning")
 
 
 def test_questions_show_the_ticked_ones_and_the_own_words_with_line_breaks(journey, make_staff):
@@ -215,19 +314,30 @@ def test_the_evidence_page_shows_every_option_with_certainty_risks_and_citations
     html = text(open_sheet(make_staff, journey.finish()))
     evidence = html[html.index("Evidence summary") :]
     for title in [
-        "Prolotherapy added to exercise or spinal manipulation",
+        "Prolotherapy together with exercise or spinal manipulation",
         "Prolotherapy on its own",
         "Exercise or spinal manipulation, without shots",
         "Keep on with my current care, wait and review",
     ]:
         assert title in evidence
-    assert "This difference may be due to chance. Certainty: Low. [" in evidence
+    assert "Shots on their own have not been shown to help." in evidence
+    assert "comparison shots. This was true for pain" in evidence
+    assert "Certainty: Moderate. [" in evidence
     assert "Nerve damage (rare, serious). This is the most serious risk." in evidence
     assert (
-        "Yelland MJ, Glasziou PP, Bogduk N, Schluter PJ, McKernon M. Prolotherapy injections, "
-        "saline injections, and exercises for chronic low-back pain: a randomized trial. Spine. "
-        "29(1):9–16." in evidence
+        "Hayden JA et al. Exercise therapy for chronic low back pain. Cochrane Database of "
+        "Systematic Reviews 2021. doi:10.1002/14651858.CD009790.pub2" in evidence
     )
+    # Who wrote it, who paid, the dates and the update policy (IPDAS).
+    assert (
+        "Published 22 Nov 2026 · evidence last searched 1 Dec 2026 · last reviewed 1 Dec 2026 "
+        "· next review due 1 Dec 2027." in evidence
+    )
+    assert "Written by decisionaid content team; reviewed by Clinical lead, decisionaid." in (
+        evidence
+    )
+    assert "Funding: This aid had no outside funding." in evidence
+    assert "Updates: We check the evidence in this aid once a year." in evidence
 
 
 def test_citation_numbers_point_at_the_numbered_sources(journey):
@@ -235,7 +345,10 @@ def test_citation_numbers_point_at_the_numbered_sources(journey):
     first = sheet.options[0].benefits[0]
     numbers = [int(n) for n in first.refs.split(", ")]
     cited = {sheet.citations[n - 1].key for n in numbers}
-    assert cited == {"dagenais2007", "chou2009"}
+    assert cited == {"hayden2021"}
+    harms = sheet.options[0].harms[0]
+    cited = {sheet.citations[int(n) - 1].key for n in harms.refs.split(", ")}
+    assert cited == {"chou2009review", "dagenais2006", "dagenais2007"}
 
 
 def test_the_footer_names_topic_version_evidence_date_code_and_time(journey, make_staff):
@@ -245,7 +358,7 @@ def test_the_footer_names_topic_version_evidence_date_code_and_time(journey, mak
     finished = visit.finished_at.strftime("%-d %b %Y, %H:%M")
     assert footer == (
         f"Prolotherapy for chronic low back pain · content version {visit.content_version} "
-        f"· evidence reviewed 22 Nov 2026 Visit code {visit.code} · finished {finished}"
+        f"· evidence reviewed 1 Dec 2026 Visit code {visit.code} · finished {finished}"
     )
 
 
@@ -296,7 +409,8 @@ def test_the_heaviest_possible_page_one_still_fits_on_one_page(journey, paper, s
     assert paper_name(pdf) == size
     pages = pdf_pages(pdf)
     assert len(pages) == 2
-    assert "You have a fever" in pages[0]
+    assert "EMERGENCY" in pages[0] and "You have a fever" in pages[0]
+    assert "Worth talking over." in pages[0]
     assert "How will we know if a treatment is working" in pages[0]
     assert "WWWWWWWWWW\n" in pages[0] and pages[0].count("W") >= 489
     assert pages[1].startswith("Evidence summary")

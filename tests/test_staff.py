@@ -173,26 +173,51 @@ def test_the_list_shows_todays_finished_visits_newest_first_with_flags(
     unfinished = Journey(Client(), shipped_topic).through("values")
     page = text(make_staff("front desk").get(VISITS))
     assert "Finished visits: today" in page
-    assert "2 finished visits, newest first" in page
+    assert "2 visits: emergencies first, then finished visits, newest first" in page
     assert page.index(flagged.code) < page.index(calm.code)
     assert unfinished.code not in page
     row = page[page.index(flagged.code) : page.index(calm.code)]
-    assert "⚠ Red flag (2)" in row
+    assert "⚠ See a doctor soon (2)" in row
     assert "Prolotherapy for chronic low back pain" in row
     assert timezone.localtime(flagged.finished_at).strftime("%H:%M") in row
     assert "No flags" in page[page.index(calm.code) :]
+
+
+def test_an_emergency_visit_is_listed_first_at_once_even_before_it_is_finished(
+    journey, make_staff, shipped_topic
+):
+    calm = journey.finish()
+    tablet = Journey(Client(), shipped_topic)
+    emergency = tablet.start()
+    tablet.answer("safety", flags=["leg-weakness"])
+    staff = make_staff("front desk")
+    page = text(staff.get(VISITS))
+    assert page.index(emergency.code) < page.index(calm.code)
+    row = page[page.index(emergency.code) : page.index(calm.code)]
+    assert "Not finished" in row
+    assert "⚠ EMERGENCY sign" in row
+    # The desk can find it by its code and open what there is of its sheet.
+    response = staff.get(FIND, {"code": emergency.code})
+    assert response.url == emergency.get_absolute_url()
+    sheet = text(staff.get(response.url))
+    assert "EMERGENCY: the patient ticked a sign that needs help now" in sheet
+    assert "Weakness or numbness in both legs, or a leg that is getting weaker." in sheet
+    assert "Not finished: the patient stopped before the end." in sheet
+    # An unfinished visit without an emergency is still not listed.
+    other = Journey(Client(), shipped_topic).through("values")
+    assert other.code not in text(staff.get(VISITS))
 
 
 def test_the_list_shows_each_kind_of_flag_in_words(journey, make_staff):
     journey.finish(
         {
             "history": {"tried-exercise": "no"},
-            "understanding": {"injections-alone": "true"},
+            "understanding": {"shots-alone": "true"},
             "leaning": {"choice": "not-sure", "ready-support": "no"},
         }
     )
     page = text(make_staff().get(VISITS))
-    for label in ["? Knowledge gap", "◐ Readiness 3 of 4", "… Not sure yet", "✎ Note"]:
+    for label in ["✗ Misunderstood", "◐ Readiness 3 of 4", "… Not sure yet", "✎ Note"]:
         assert label in page
 
 
@@ -260,7 +285,7 @@ def test_the_list_takes_the_same_few_queries_however_many_visits(
     for _ in range(3):
         journey.finish({"safety": {"flags": ["fever"]}, "history": {"tried-exercise": "no"}})
     with django_assert_max_num_queries(14) as four:
-        assert text(staff.get(VISITS)).count("Red flag") == 3
+        assert text(staff.get(VISITS)).count("See a doctor soon") == 3
     assert len(four) == len(one)
 
 
@@ -372,7 +397,7 @@ def test_the_sheet_takes_the_same_few_queries_however_many_answers(
     heavy = journey.finish(
         {
             "safety": {"flags": ["fever", "night-pain", "weight-loss"]},
-            "understanding": {"injections-alone": "true", "usual-course": "false"},
+            "understanding": {"shots-alone": "true", "exercise-first": "false"},
             "questions": {"suggested": ["right-for-me", "cost-cover", "how-we-know"]},
         }
     )

@@ -43,13 +43,14 @@ class DisagreementInline(TopicChildInline):
 class RedFlagInline(admin.TabularInline):
     model = RedFlag
     extra = 0
+    fields = ("order", "key", "tier", "text")
 
 
 class HistoryQuestionInline(admin.TabularInline):
     model = HistoryQuestion
     extra = 0
     show_change_link = True
-    fields = ("order", "key", "text")
+    fields = ("order", "key", "kind", "screen", "text", "sheet_label")
 
 
 class KnowledgeInline(TopicChildInline):
@@ -57,9 +58,16 @@ class KnowledgeInline(TopicChildInline):
     filter_horizontal = ("citations",)
 
 
-class ValueInline(admin.TabularInline):
+class ValueInline(TopicChildInline):
     model = ValueStatement
-    extra = 0
+    filter_horizontal = ("points_toward",)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        """Offer only the options of this topic."""
+        topic_id = request.resolver_match.kwargs.get("object_id")
+        if db_field.name == "points_toward" and topic_id:
+            kwargs["queryset"] = Option.objects.filter(topic_id=topic_id)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class DoctorQuestionInline(admin.TabularInline):
@@ -139,6 +147,7 @@ class TopicAdmin(ContentVersionMixin, admin.ModelAdmin):
                 "fields": (
                     "published",
                     "last_reviewed",
+                    "evidence_searched",
                     "next_review_due",
                     "update_policy",
                     "funding",
@@ -177,18 +186,8 @@ class EvidenceInline(admin.StackedInline):
     fieldsets = (
         (None, {"fields": ("kind", "order", "text", "certainty", "certainty_note", "citations")}),
         (
-            "Numbers (optional: natural frequency, same denominator for every option)",
-            {
-                "classes": ("collapse",),
-                "fields": (
-                    "outcome",
-                    ("numerator", "label"),
-                    ("comparator_numerator", "comparator_label"),
-                    "denominator",
-                    "time_frame",
-                    "population",
-                ),
-            },
+            "Numbers (optional: people or points on a scale, never both; see SCHEMA.md)",
+            {"classes": ("collapse",), "fields": ("numbers",)},
         ),
     )
 
@@ -222,8 +221,9 @@ class OptionAdmin(ContentVersionMixin, admin.ModelAdmin):
     inlines = (EvidenceInline, RiskInline)
     fieldsets = (
         (None, {"fields": ("topic", "order", "key", "title", "short_title", "is_wait")}),
-        ("What it is like", {"fields": ("involves", "living_with")}),
+        ("What it is like", {"fields": ("involves", "living_with", "watch_for")}),
         ("Practical issues", {"fields": ("visits", "time_needed", "cost")}),
+        ("Numbers", {"fields": ("no_numbers_reason",)}),
     )
 
     def get_queryset(self, request):

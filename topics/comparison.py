@@ -1,5 +1,5 @@
-"""The options comparison as HTML: each option's details, the numbers with what we don't know,
-and the sources. The Learn stage caches it by content version; the topic overview renders it
+"""The options comparison as HTML: each option's details (with its numbers), what we don't
+know, and the sources. The Learn stage caches it by content version; the topic overview renders it
 as it is."""
 
 from django.db.models import prefetch_related_objects
@@ -9,15 +9,15 @@ from topics.models import OPTIONS_PREFETCH
 
 
 def render_comparison(topic):
-    """{"details": {option key: HTML}, "numbers": HTML, "references": HTML} for a topic."""
+    """{"details": {option key: HTML}, "unknowns": HTML, "references": HTML} for a topic."""
     prefetch_related_objects([topic], *OPTIONS_PREFETCH)
     options = list(topic.options.all())
-    context = {"options": options, "disagreements": list(topic.disagreements.all())}
+    disagreements = list(topic.disagreements.all())
     return {
         "details": {
             o.key: render_to_string("includes/option_details.html", {"option": o}) for o in options
         },
-        "numbers": render_to_string("includes/options_numbers.html", context),
+        "unknowns": render_to_string("includes/unknowns.html", {"disagreements": disagreements}),
         "references": render_to_string(
             "includes/references.html", {"citations": topic.cited_sources()}
         ),

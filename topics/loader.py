@@ -18,7 +18,8 @@ from topics import pack_schema as schema
 
 # Pack fields whose model field has another name, or that are not plain fields.
 RENAMED = {"time": "time_needed"}
-NESTED = {"practical", "numbers", "citations"}
+NESTED = {"practical", "citations", "points_toward"}
+DATES = ("published", "last_reviewed", "evidence_searched", "next_review_due")
 
 
 def plain_fields(declaration):
@@ -45,13 +46,6 @@ def _entry(declaration, obj, **extra):
     return {name: getattr(obj, model) for name, model in plain_fields(declaration)} | extra
 
 
-# An evidence statement without numbers: its number fields empty (NULL or "").
-NO_NUMBERS = {
-    name: "" if field.annotation is str else None
-    for name, field in schema.Numbers.model_fields.items()
-}
-
-
 @dataclass
 class LoadResult:
     slug: str
@@ -72,7 +66,7 @@ TOPIC_PREFETCH = (
     "red_flags",
     "history_questions__choices__tailoring_option",
     "knowledge__citations",
-    "values",
+    "values__points_toward",
     "doctor_questions",
 )
 
@@ -82,10 +76,7 @@ def _keys(obj):
 
 
 def _statement(evidence):
-    numbers = None
-    if evidence.numerator is not None:
-        numbers = {name: getattr(evidence, name) for name in schema.Numbers.model_fields}
-    return _entry(schema.Statement, evidence, citations=_keys(evidence), numbers=numbers)
+    return _entry(schema.Statement, evidence, citations=_keys(evidence))
 
 
 def _option(option):
@@ -119,8 +110,8 @@ def export_topic(topic):
     """The topic's content as pack data (the inverse of apply_pack), not yet validated."""
     topic = models.Topic.objects.prefetch_related(*TOPIC_PREFETCH).get(pk=topic.pk)
     pack = _entry(schema.Pack, topic)
-    for name in ("published", "last_reviewed", "next_review_due"):
-        pack[name] = pack[name].isoformat()
+    for name in DATES:
+        pack[name] = pack[name].isoformat() if pack[name] else None
     return pack | {
         "citations": [_entry(schema.Citation, c) for c in topic.citations.all()],
         "options": [_option(o) for o in topic.options.all()],
@@ -132,7 +123,10 @@ def export_topic(topic):
         "knowledge": [
             _entry(schema.KnowledgeItem, k, citations=_keys(k)) for k in topic.knowledge.all()
         ],
-        "values": [_entry(schema.ValueItem, v) for v in topic.values.all()],
+        "values": [
+            _entry(schema.ValueItem, v, points_toward=[o.key for o in v.points_toward.all()])
+            for v in topic.values.all()
+        ],
         "doctor_questions": [
             _entry(schema.DoctorQuestion, q) for q in topic.doctor_questions.all()
         ],
@@ -173,9 +167,8 @@ def _create_option(topic, order, data, link):
     kinds = {"benefits": models.Evidence.Kind.BENEFIT, "harms": models.Evidence.Kind.HARM}
     for field, kind in kinds.items():
         for i, statement in enumerate(data[field]):
-            numbers = statement["numbers"] or NO_NUMBERS
             evidence = models.Evidence.objects.create(
-                option=option, kind=kind, order=i, **_values(schema.Statement, statement), **numbers
+                option=option, kind=kind, order=i, **_values(schema.Statement, statement)
             )
             link(evidence, statement)
     for i, risk in enumerate(data["risks"]):
@@ -200,13 +193,17 @@ def _create_questions(topic, pack, options):
         )
     for model, name, declaration in (
         (models.RedFlag, "red_flags", schema.RedFlag),
-        (models.ValueStatement, "values", schema.ValueItem),
         (models.DoctorQuestion, "doctor_questions", schema.DoctorQuestion),
     ):
         model.objects.bulk_create(
             model(topic=topic, order=i, **_values(declaration, entry))
             for i, entry in enumerate(pack[name])
         )
+    for i, entry in enumerate(pack["values"]):
+        value = models.ValueStatement.objects.create(
+            topic=topic, order=i, **_values(schema.ValueItem, entry)
+        )
+        value.points_toward.set(options[key] for key in entry["points_toward"])
 
 
 @transaction.atomic
@@ -214,7 +211,7 @@ def apply_pack(pack):
     """Create or replace the topic described by a normalised pack. Returns the topic."""
     version = packs.content_version(pack)
     values = _values(schema.Pack, pack, content_version=version, pack_version=version)
-    for name in ("published", "last_reviewed", "next_review_due"):
+    for name in DATES:
         values[name] = datetime.date.fromisoformat(pack[name])
     topic, _ = models.Topic.objects.update_or_create(slug=pack["slug"], defaults=values)
 

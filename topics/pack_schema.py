@@ -12,7 +12,7 @@ required field stands for, and appears in the error an editor sees when it is mi
 """
 
 import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -23,13 +23,18 @@ from pydantic import (
     StrictBool,
     StrictInt,
     StringConstraints,
+    TypeAdapter,
+    ValidationError,
     model_validator,
 )
 
-from topics.models import Certainty, Topic
+from topics.models import Certainty, HistoryQuestion, RedFlag, Topic
+
+__all__ = ["NUMBERS", "Pack", "ValidationError"]
 
 KEY_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SMALL_INT_MAX = 32767  # PositiveSmallIntegerField
+Score = Annotated[StrictInt, Field(ge=0, le=100)]
 
 
 def _no_nul(value):
@@ -99,23 +104,65 @@ class Citation(PackModel):
     url: Text = optional("Web address, if any.", 200)
 
 
-class Numbers(PackModel):
-    """A natural frequency: "46 of every 100 people given dextrose shots, after 12 months".
+class FrequencyNumbers(PackModel):
+    """ "X of every 100 people", shown with an icon array. The sentence the patient reads is
+    built as: "<time frame>, <numerator> of every <denominator> <label> <outcome>[, compared
+    with <comparator numerator> of every <denominator> <comparator label>]."
 
-    Every number in a pack uses the same denominator (IPDAS)."""
+    Every such number in a pack uses the same denominator (IPDAS)."""
 
-    outcome: Required = required('What was counted, e.g. "pain fell by more than half".', 200)
+    kind: Literal["frequency"] = required('"frequency".')
+    time_frame: Required = required('When it was measured, e.g. "After 12 months".', 120)
     numerator: Count = required("How many of every `denominator` people had the outcome.")
-    label: Required = required('Who the numerator counts, e.g. "people given dextrose".', 200)
+    denominator: Count = required("Out of how many; the same for every such number in the pack.")
+    label: Required = required(
+        'Who the numerator counts, e.g. "people given sugar-water shots".', 200
+    )
+    outcome: Required = required(
+        'What happened to them, e.g. "had their pain cut by more than half".', 200
+    )
     comparator_numerator: Count | None = Field(
         None, description="The same count for a comparison group."
     )
     comparator_label: Text = optional("Who the comparison group is. Needed with a comparator.", 200)
-    denominator: Count = required("Out of how many, the same for every number in the pack.")
-    time_frame: Required = required('When it was measured, e.g. "after 12 months".', 120)
     population: Required = required(
         "The group the numbers come from.", why="IPDAS: the group the numbers come from"
     )
+
+
+class ScalePoint(PackModel):
+    """One bar on a 0 to 100 scale."""
+
+    value: Score = required("The value, from 0 to 100.")
+    label: Required = required('What it is, e.g. "at the start" or "points lower on average".', 120)
+    low: Score | None = Field(None, description="The lower end of its likely range, if known.")
+    high: Score | None = Field(None, description="The upper end of its likely range, if known.")
+
+
+class ScaleNumbers(PackModel):
+    """Points on a 0 to 100 scale, shown as labelled bars. The sentence the patient reads is
+    built as: "<measure>: <value> <label>, ... and <value> <label>." Never drawn as people."""
+
+    kind: Literal["scale"] = required('"scale".')
+    measure: Required = required(
+        'What the scale measures, e.g. "Average pain on a scale from 0 to 100".', 200
+    )
+    points: list[ScalePoint] = items("The bars, in order.", min_items=1)
+    marker: Score | None = Field(None, description="A value to mark on every bar, if any.")
+    marker_label: Text = optional(
+        'What the marker means, e.g. "The smallest change that matters to patients". '
+        "Needed with a marker.",
+        120,
+    )
+    population: Required = required(
+        "The group the numbers come from.", why="IPDAS: the group the numbers come from"
+    )
+
+
+Numbers = Annotated[FrequencyNumbers | ScaleNumbers, Field(discriminator="kind")]
+NUMBERS = TypeAdapter(Numbers)
+NUMBER_MODELS = {"frequency": FrequencyNumbers, "scale": ScaleNumbers}
+NUMBER_KINDS = tuple(NUMBER_MODELS)
 
 
 class Statement(PackModel):
@@ -127,7 +174,9 @@ class Statement(PackModel):
     )
     certainty_note: Text = optional("Why the evidence has that certainty.")
     citations: CitationKeys = cited("Keys of the citations it rests on.")
-    numbers: Numbers | None = Field(None, description="Optional numbers, shown with an icon array.")
+    numbers: Numbers | None = Field(
+        None, description="Optional numbers: a frequency (people) or a scale (points), not both."
+    )
 
 
 class Risk(PackModel):
@@ -162,6 +211,10 @@ class Option(PackModel):
         "What day-to-day life is like with it.", why="IPDAS: what living with the option is like"
     )
     practical: Practical = Field(default_factory=Practical, description="Practical issues.")
+    watch_for: Text = optional("When to get help: what to watch for with this option.")
+    no_numbers_reason: Text = optional(
+        "Why none of its statements has numbers. Needed when none has (IPDAS)."
+    )
     benefits: list[Statement] = items(
         "Its benefits.", min_items=1, why="IPDAS: the option's benefits"
     )
@@ -175,13 +228,16 @@ class Disagreement(PackModel):
     title: Required = required("A question, e.g. Does prolotherapy help?", 200)
     text: Required = required("Both sides, in plain words.")
     citations: CitationKeys = cited("Keys of the citations on each side.")
+    numbers: Numbers | None = Field(None, description="Optional numbers, as for a statement.")
 
 
 class RedFlag(PackModel):
-    """A warning sign on the safety check. Any one ticked shows "tell the front desk"."""
+    """A warning sign on the safety check. An emergency sign shows "Get help now"; any other
+    shows "before you decide on any treatment, tell your doctor"."""
 
     key: Key = required("Stable key.")
     text: Required = required("The sign, as the patient reads it.", 300)
+    tier: RedFlag.Tier = required("emergency or soon.", why="which kind of help the sign needs")
 
 
 class HistoryChoice(PackModel):
@@ -197,12 +253,25 @@ class HistoryChoice(PackModel):
 
 
 class HistoryQuestion(PackModel):
-    """A question about the patient's condition and what they have tried; one answer each."""
+    """A question about the patient's condition and what they have tried. A choice question
+    has two or more answers; a scale question is answered 0 to 10; a text question in a few
+    words (up to 200 characters)."""
 
     key: Key = required("Stable key.")
+    kind: HistoryQuestion.Kind = Field(
+        HistoryQuestion.Kind.CHOICE, description="choice, scale or text."
+    )
+    screen: Text = optional(
+        "Heading of the screen it is on; questions with the same heading share a screen, "
+        "and are listed together. Empty: the pack's history_heading.",
+        100,
+    )
     text: Required = required("The question.", 300)
     help: Text = optional("A hint shown under the question.")
-    choices: list[HistoryChoice] = items("Its answers.", min_items=2)
+    sheet_label: Required = required('Short label on the clinician\'s sheet, e.g. "Pain now".', 60)
+    low_label: Text = optional("Scale questions: what 0 means.", 100)
+    high_label: Text = optional("Scale questions: what 10 means.", 100)
+    choices: list[HistoryChoice] = items("Choice questions: its answers, two or more.")
 
 
 class KnowledgeItem(PackModel):
@@ -222,6 +291,12 @@ class ValueItem(PackModel):
     statement: Required = required("The statement or question.")
     low_label: Required = required("What 1 means.", 100)
     high_label: Required = required("What 5 means.", 100)
+    sheet_label: Required = required(
+        'Short label on the clinician\'s sheet, e.g. "avoiding needles".', 60
+    )
+    points_toward: list[Key] = items(
+        "Keys of the options that a patient who rates this highly may lean toward.", min_items=1
+    )
 
 
 class DoctorQuestion(PackModel):
@@ -260,6 +335,9 @@ class Pack(PackModel):
     last_reviewed: datetime.date | None = Field(
         None, description="When the evidence was last reviewed; the publication date if unset."
     )
+    evidence_searched: datetime.date | None = Field(
+        None, description="When the evidence was last searched for; last_reviewed if unset."
+    )
     next_review_due: datetime.date = required(
         "When the content must next be reviewed.", why="IPDAS: when the content is next reviewed"
     )
@@ -290,9 +368,11 @@ class Pack(PackModel):
     doctor_questions: list[DoctorQuestion] = items("Suggested questions for the doctor.")
 
     @model_validator(mode="after")
-    def evidence_date_defaults_to_publication(self):
+    def evidence_dates_default_to_publication(self):
         if self.last_reviewed is None:
             self.last_reviewed = self.published
+        if self.evidence_searched is None:
+            self.evidence_searched = self.last_reviewed
         return self
 
 
@@ -316,6 +396,11 @@ PATIENT_FIELDS = {
     "cost",
     "text",
     "certainty_note",
+    "watch_for",
+    "no_numbers_reason",
+    "screen",
+    "measure",
+    "marker_label",
     "outcome",
     "label",
     "comparator_label",

@@ -17,8 +17,8 @@ from typing import get_args
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from topics.models import RESERVED_KEYS
-from topics.pack_schema import PATIENT_FIELDS, Pack
+from topics.models import RESERVED_KEYS, HistoryQuestion
+from topics.pack_schema import NUMBER_KINDS, NUMBER_MODELS, PATIENT_FIELDS, Pack
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
@@ -34,7 +34,7 @@ def validate_pack(data, filename="<pack>", slug_hint=None):
     try:
         pack = Pack.model_validate(data)
     except ValidationError as exc:
-        errors = [f"{filename}: {path}: {message}" for path, message in _described(exc)]
+        errors = [f"{filename}: {path}: {message}" for path, message in describe_errors(exc)]
         raise PackError(errors) from None
     problems = list(_cross_checks(pack))
     if slug_hint and pack.slug != slug_hint:
@@ -94,7 +94,8 @@ def patient_text_blocks(pack, path=""):
 # --- pydantic's errors, in the words an editor reads ---
 
 
-def _described(exc):
+def describe_errors(exc):
+    """(path, message) for each error pydantic found."""
     for error in exc.errors():
         loc = error["loc"]
         if error["type"] == "extra_forbidden":
@@ -106,8 +107,10 @@ def _described(exc):
 
 
 def _path(loc):
+    """An editor's path, e.g. options[2].harms[0]. (A numbers block's kind is part of
+    pydantic's location, but not of the path in the file.)"""
     path = ""
-    for part in loc:
+    for part in (part for part in loc if part not in NUMBER_KINDS):
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else part)
     return path or "(top level)"
 
@@ -117,6 +120,9 @@ def _model_at(loc):
     model = Pack
     for part in loc:
         if isinstance(part, int):
+            continue
+        if part in NUMBER_KINDS:
+            model = NUMBER_MODELS[part]
             continue
         field = model.model_fields.get(part) if model else None
         model = _inner_model(field.annotation) if field else None
@@ -130,7 +136,7 @@ def _inner_model(annotation):
 
 
 def _field_at(loc):
-    names = [part for part in loc if not isinstance(part, int)]
+    names = [part for part in loc if not isinstance(part, int) and part not in NUMBER_KINDS]
     model = _model_at(loc[:-1]) if loc else None
     return model.model_fields.get(names[-1]) if model and names else None
 
@@ -142,6 +148,10 @@ def _why(field):
 
 def _message(error, field):
     kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
+    if kind == "union_tag_not_found":
+        return f"needs kind: {' or '.join(NUMBER_KINDS)}"
+    if kind == "union_tag_invalid":
+        return f"{ctx['tag']!r} must be one of: {', '.join(NUMBER_KINDS)}"
     if kind in ("missing", "string_too_short") or (kind == "too_short" and not value):
         return f"is required{_why(field)}"
     if kind == "too_short":
@@ -175,11 +185,17 @@ def _message(error, field):
 
 def _cross_checks(pack):
     """(path, message) for each problem across fields."""
-    yield from _check_dates(pack)
-    yield from _check_keys(pack)
-    yield from _check_citations(pack)
-    yield from _check_options(pack)
-    yield from _check_numbers(pack)
+    for check in (
+        _check_dates,
+        _check_keys,
+        _check_citations,
+        _check_options,
+        _check_balance,
+        _check_numbers,
+        _check_history,
+        _check_values,
+    ):
+        yield from check(pack)
 
 
 def _check_dates(pack):
@@ -233,31 +249,105 @@ def _check_options(pack):
                 f"review); found {waits}"
             ),
         )
-    keys = {option.key for option in pack.options}
-    for i, question in enumerate(pack.history_questions):
-        for j, choice in enumerate(question.choices):
-            if choice.tailoring_option and choice.tailoring_option not in keys:
-                yield (
-                    f"history_questions[{i}].choices[{j}].tailoring_option",
-                    f"{choice.tailoring_option!r} is not one of the options' keys",
-                )
+    for i, option in enumerate(pack.options):
+        statements = option.benefits + option.harms
+        if not option.no_numbers_reason and not any(s.numbers for s in statements):
+            yield (
+                f"options[{i}]",
+                (
+                    f"{option.key!r} shows no number: give one of its statements numbers, or say "
+                    "why there are none in no_numbers_reason (IPDAS)"
+                ),
+            )
+
+
+def _words(*texts):
+    return sum(len(text.split()) for text in texts)
+
+
+def _check_balance(pack):
+    """Benefits and harms in equal detail (IPDAS): their words within a factor of 2."""
+    for i, option in enumerate(pack.options):
+        benefits = _words(*(s.text for s in option.benefits))
+        harms = _words(*(s.text for s in option.harms))
+        harms += _words(*(f"{r.name} {r.description}" for r in option.risks))
+        if max(benefits, harms) > 2 * min(benefits, harms):
+            yield (
+                f"options[{i}]",
+                (
+                    f"{option.key!r} is out of balance: its benefits have {benefits} words and its "
+                    f"harms and risks {harms}; keep them within a factor of 2 (IPDAS: equal detail)"
+                ),
+            )
+
+
+def _numbered_entries(pack):
+    for path, entry in _cited_entries(pack):
+        if getattr(entry, "numbers", None) is not None:
+            yield f"{path}.numbers", entry.numbers
 
 
 def _check_numbers(pack):
     denominators = set()
-    for path, entry in _cited_entries(pack):
-        numbers = getattr(entry, "numbers", None)
-        if numbers is None:
+    for path, numbers in _numbered_entries(pack):
+        if numbers.kind == "scale":
+            yield from _check_scale(path, numbers)
             continue
         if numbers.denominator == 0:
-            yield f"{path}.numbers.denominator", "must be more than 0"
+            yield f"{path}.denominator", "must be more than 0"
             continue
         denominators.add(numbers.denominator)
         for field in ("numerator", "comparator_numerator"):
             if (getattr(numbers, field) or 0) > numbers.denominator:
-                yield f"{path}.numbers.{field}", "is larger than the denominator"
+                yield f"{path}.{field}", "is larger than the denominator"
         if numbers.comparator_numerator is not None and not numbers.comparator_label:
-            yield f"{path}.numbers.comparator_label", "is required with a comparator"
+            yield f"{path}.comparator_label", "is required with a comparator"
     if len(denominators) > 1:
         found = ", ".join(str(d) for d in sorted(denominators))
         yield "options", f"every number must use the same denominator (IPDAS); found {found}"
+
+
+def _check_scale(path, numbers):
+    for j, point in enumerate(numbers.points):
+        low = point.low if point.low is not None else point.value
+        high = point.high if point.high is not None else point.value
+        if not low <= point.value <= high:
+            yield f"{path}.points[{j}]", "its value must lie between low and high"
+    if numbers.marker is not None and not numbers.marker_label:
+        yield f"{path}.marker_label", "is required with a marker"
+
+
+def _check_history(pack):
+    keys = {option.key for option in pack.options}
+    screens = []
+    for i, question in enumerate(pack.history_questions):
+        path = f"history_questions[{i}]"
+        choice = question.kind == HistoryQuestion.Kind.CHOICE
+        if choice and len(question.choices) < 2:
+            yield f"{path}.choices", "a choice question needs at least 2 answers"
+        if not choice and question.choices:
+            yield f"{path}.choices", f"a {question.kind} question has no answers to choose"
+        if question.kind == HistoryQuestion.Kind.SCALE:
+            for end in ("low_label", "high_label"):
+                if not getattr(question, end):
+                    yield f"{path}.{end}", "is required for a scale question"
+        screen = question.screen or pack.history_heading
+        if screen in screens[:-1]:
+            yield f"{path}.screen", f"{screen!r}: keep the questions of one screen together"
+        if not screens or screens[-1] != screen:
+            screens.append(screen)
+        for j, choice_entry in enumerate(question.choices):
+            target = choice_entry.tailoring_option
+            if target and target not in keys:
+                yield (
+                    f"{path}.choices[{j}].tailoring_option",
+                    f"{target!r} is not one of the options' keys",
+                )
+
+
+def _check_values(pack):
+    keys = {option.key for option in pack.options}
+    for i, value in enumerate(pack.values):
+        for j, key in enumerate(value.points_toward):
+            if key not in keys:
+                yield f"values[{i}].points_toward[{j}]", f"{key!r} is not one of the options' keys"

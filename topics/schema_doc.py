@@ -54,9 +54,17 @@ Checked across fields:
 
 - exactly one option has `is_wait: true`;
 - every citation key used is defined under `citations`;
-- every number uses the same denominator, and no numerator is larger than it;
+- every option shows at least one number, or says why not in `no_numbers_reason` (IPDAS);
+- every option's benefits and its harms and risks are described in equal detail: their
+  words are within a factor of 2 of each other (IPDAS);
+- a numbers block is one kind, `frequency` (people, drawn as an icon array) or `scale` (points
+  from 0 to 100, drawn as bars), never both; every frequency uses the same denominator, and no
+  numerator is larger than it;
 - `next_review_due` is after `published`;
-- a history answer's `tailoring_option` is one of the options' keys.
+- a choice question has two or more answers, a scale or text question none, and a scale
+  question says what 0 and 10 mean; questions that share a screen are listed together;
+- a history answer's `tailoring_option`, and every key in a value's `points_toward`, is one of
+  the options' keys.
 """
 
 

@@ -6,7 +6,7 @@ on "Check your answers", and which flags it raises on the clinician's sheet. Add
 writing one such class and one template, and listing the class in `decisionaid.stages.STAGES`.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django import forms
 from django.urls import reverse
@@ -15,6 +15,9 @@ from decisionaid.models import Answer
 
 Outcome = Answer.Outcome
 CHOOSE_ONE = "Choose one answer."
+# The answer a stage of several screens saves once all of them are answered. No content key
+# can take this form (keys are lowercase letters, digits and hyphens).
+STAGE_DONE = "_done"
 
 
 @dataclass
@@ -29,6 +32,10 @@ class AnswerData:
     message: str = ""
     message_option: str = ""
     sheet_note: str = ""
+    sheet_label: str = ""
+    points_toward: list = field(default_factory=list)
+    # Its place among the stage's answers; by default, its place in what the form returns.
+    order: int | None = None
 
 
 @dataclass(frozen=True)
@@ -85,19 +92,39 @@ class Stage(forms.Form):
     # The Visit fields this stage's answers may set (services.save_stage refuses any other).
     visit_fields = ()
 
-    def __init__(self, *args, topic, content, **kwargs):
-        self.topic = topic
+    def __init__(self, *args, topic, content, screen=1, saved=(), **kwargs):
+        """`screen` is which of the stage's screens this is (from 1); `saved` are the answers
+        the stage has saved so far."""
+        self.topic, self.content, self.screen, self.saved = topic, content, screen, list(saved)
         super().__init__(*args, **kwargs)
 
     # --- the page ---
 
     @classmethod
-    def url(cls):
-        return reverse("journey:stage", kwargs={"stage": cls.slug})
+    def url(cls, screen=1):
+        if screen == 1:
+            return reverse("journey:stage", kwargs={"stage": cls.slug})
+        return reverse("journey:stage_screen", kwargs={"stage": cls.slug, "screen": screen})
 
     @classmethod
     def heading(cls, topic):
         return cls.title
+
+    @classmethod
+    def screen_count(cls, content):
+        """How many screens the stage takes; most take one."""
+        return 1
+
+    def screen_heading(self):
+        return self.heading(self.topic)
+
+    def screen_note(self):
+        """Where the patient is inside the stage, e.g. "Part 2 of 3"; empty for one screen."""
+        count = self.screen_count(self.content)
+        return f"Part {self.screen} of {count}" if count > 1 else ""
+
+    def back_url(self, previous_stage_url):
+        return self.url(self.screen - 1) if self.screen > 1 else previous_stage_url
 
     @classmethod
     def content(cls, topic):
@@ -137,9 +164,10 @@ class Stage(forms.Form):
     def is_done(cls, answers):
         return bool(answers)
 
-    @classmethod
-    def next_url(cls, answers, following):
+    def next_url(self, answers, following):
         """Where Continue leads after saving these answers; `following` is the next stage."""
+        if self.screen < self.screen_count(self.content):
+            return self.url(self.screen + 1)
         return following
 
     # --- reading the answers back ---

@@ -79,9 +79,9 @@ class LeaningStage(Stage):
                 if a.key.startswith("ready-") and a.value != "yes"
             ]
             label = f"Readiness {score} of {len(READINESS)}"
-            groups += flag_group(2, "readiness", label, "◐", not_ready, "Said no or not sure:")
+            groups += flag_group(4, "readiness", label, "◐", not_ready, "Said no or not sure:")
         choice = cls.choice(answers)
         if choice and choice.outcome == Outcome.UNSURE:
             items = [FlagItem("Has not chosen an option yet.")]
-            groups += flag_group(3, "not-sure", "Not sure yet", "…", items)
+            groups += flag_group(5, "not-sure", "Not sure yet", "…", items)
         return groups

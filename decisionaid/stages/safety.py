@@ -1,16 +1,22 @@
 from django import forms
+from django.db.models.functions import Coalesce, Now
 from django.urls import reverse
+from django.utils import timezone
 
 from decisionaid.stages.base import AnswerData, FlagItem, Outcome, Stage, flag_group
-from topics.models import NONE_OF_THESE
+from topics.models import NONE_OF_THESE, RedFlag
+
+OUTCOMES = {RedFlag.Tier.EMERGENCY: Outcome.EMERGENCY, RedFlag.Tier.SOON: Outcome.FLAG}
 
 
 class SafetyStage(Stage):
-    """The topic's warning signs. Any one ticked shows the "tell the front desk" page next."""
+    """The topic's warning signs, in two tiers. An emergency sign leads to "Get help now";
+    any other to "before you decide on any treatment, tell your doctor"."""
 
     slug = "safety"
     title = "Safety check"
     template = "decisionaid/stage_safety.html"
+    visit_fields = ("emergency_at",)
 
     def __init__(self, *args, content, **kwargs):
         super().__init__(*args, content=content, **kwargs)
@@ -54,14 +60,22 @@ class SafetyStage(Stage):
                 prompt=f.text,
                 value="yes" if f.key in ticked else "no",
                 display="Yes" if f.key in ticked else "No",
-                outcome=Outcome.FLAG if f.key in ticked else Outcome.NONE,
+                outcome=OUTCOMES[f.tier] if f.key in ticked else Outcome.NONE,
             )
             for f in self.red_flags
         ]
 
-    @classmethod
-    def next_url(cls, answers, following):
-        if any(a.outcome == Outcome.FLAG for a in answers):
+    def visit_updates(self):
+        """The first time an emergency sign is ticked; kept if the patient unticks it later."""
+        if any(a.outcome == Outcome.EMERGENCY for a in self.answers()):
+            return {"emergency_at": Coalesce("emergency_at", Now())}
+        return {}
+
+    def next_url(self, answers, following):
+        outcomes = {a.outcome for a in answers}
+        if Outcome.EMERGENCY in outcomes:
+            return reverse("journey:emergency")
+        if Outcome.FLAG in outcomes:
             return reverse("journey:safety_alert")
         return following
 
@@ -72,5 +86,12 @@ class SafetyStage(Stage):
 
     @classmethod
     def flags(cls, answers, visit):
-        items = [FlagItem(a.prompt) for a in answers if a.outcome == Outcome.FLAG]
-        return flag_group(0, "red-flag", "Red flag", "⚠", items)
+        emergency = [FlagItem(a.prompt) for a in answers if a.outcome == Outcome.EMERGENCY]
+        if visit.emergency_at and not emergency:
+            when = timezone.localtime(visit.emergency_at).strftime("%H:%M")
+            emergency = [FlagItem(f"Ticked an emergency sign at {when}, then unticked it.")]
+        soon = [FlagItem(a.prompt) for a in answers if a.outcome == Outcome.FLAG]
+        return [
+            *flag_group(0, "emergency", "EMERGENCY sign", "⚠", emergency),
+            *flag_group(1, "red-flag", "See a doctor soon", "⚠", soon),
+        ]

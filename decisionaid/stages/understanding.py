@@ -47,15 +47,22 @@ class UnderstandingStage(Stage):
             )
         return rows
 
-    @classmethod
-    def next_url(cls, answers, following):
+    def next_url(self, answers, following):
         return reverse("journey:feedback")
 
     @classmethod
     def flags(cls, answers, visit):
-        items = [
-            FlagItem(a.prompt, f"Said: {a.display}. Correct: {a.sheet_note}.")
+        wrong = [
+            FlagItem(a.prompt, f"Said: {a.display}. It is {a.sheet_note.lower()}.")
             for a in answers
-            if a.outcome in (Outcome.WRONG, Outcome.UNSURE)
+            if a.outcome == Outcome.WRONG
         ]
-        return flag_group(1, "knowledge", "Knowledge gap", "?", items)
+        unsure = [
+            FlagItem(a.prompt, f"It is {a.sheet_note.lower()}.")
+            for a in answers
+            if a.outcome == Outcome.UNSURE
+        ]
+        return [
+            *flag_group(2, "knowledge", "Misunderstood", "✗", wrong, "Answered wrongly:"),
+            *flag_group(3, "unsure", "Not sure about", "?", unsure),
+        ]

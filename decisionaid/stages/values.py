@@ -21,7 +21,7 @@ class ValuesStage(Stage):
 
     @classmethod
     def content(cls, topic):
-        return {"values": list(topic.values.all())}
+        return {"values": list(topic.values.prefetch_related("points_toward"))}
 
     def answers(self):
         return [
@@ -31,6 +31,8 @@ class ValuesStage(Stage):
                 value=self.cleaned_data[v.key],
                 display=f"{self.cleaned_data[v.key]} out of 5 "
                 f"({v.low_label} = 1, {v.high_label} = 5)",
+                sheet_label=v.sheet_label,
+                points_toward=[o.key for o in v.points_toward.all()],
             )
             for v in self.statements
         ]

@@ -8,7 +8,7 @@ statement; every evidence statement cites its sources.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 
 # Answers the journey adds beside the content's own, so no item may use their keys.
@@ -33,6 +33,25 @@ def reject_reserved_key(key, items):
     if key == reserved:
         message = f"{reserved!r} is kept for the app's own {meaning} answer. Choose another key."
         raise ValidationError({"key": message})
+
+
+NUMBERS_HELP = (
+    'Optional. Either "X of every 100 people" ({"kind": "frequency", ...}) or points on a '
+    '0 to 100 scale ({"kind": "scale", ...}), as in the content pack; see SCHEMA.md.'
+)
+
+
+def validate_numbers(numbers):
+    """Numbers typed in the admin are checked against the pack's own declaration."""
+    if numbers is None:
+        return
+    from topics import pack_schema, packs  # the declaration imports these models
+
+    try:
+        pack_schema.NUMBERS.validate_python(numbers)
+    except pack_schema.ValidationError as exc:
+        messages = [f"{path}: {message}" for path, message in packs.describe_errors(exc)]
+        raise ValidationError({"numbers": messages}) from None
 
 
 class TopicQuerySet(models.QuerySet):
@@ -69,6 +88,9 @@ class Topic(models.Model):
     published = models.DateField(help_text="Publication date.")
     last_reviewed = models.DateField(
         help_text="When the evidence was last reviewed. Shown on the sheet as the evidence date."
+    )
+    evidence_searched = models.DateField(
+        null=True, blank=True, help_text="When the evidence was last searched for."
     )
     next_review_due = models.DateField(help_text="When the content must next be reviewed.")
     update_policy = models.TextField(help_text="How and when this content is kept up to date.")
@@ -160,6 +182,15 @@ class Citation(models.Model):
             parts.append(f"doi:{self.doi}")
         return " ".join(parts)
 
+    @property
+    def short_reference(self):
+        """For the printed sheet: the first author, the title, where and when."""
+        authors = [a.strip() for a in self.authors.split(",")]
+        first = authors[0] + (" et al." if len(authors) > 1 else "")
+        where = f"{self.journal} {self.year}" if self.journal else str(self.year)
+        doi = f" doi:{self.doi}" if self.doi else ""
+        return f"{first.rstrip('.')}. {self.title}. {where}.{doi}"
+
 
 class Option(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="options")
@@ -178,6 +209,13 @@ class Option(models.Model):
     visits = models.TextField(blank=True, help_text="Practical issue: visits needed.")
     time_needed = models.TextField(blank=True, help_text="Practical issue: time it takes.")
     cost = models.TextField(blank=True, help_text="Practical issue: cost or insurance coverage.")
+    watch_for = models.TextField(
+        blank=True, help_text="When to get help: what to watch for with this option."
+    )
+    no_numbers_reason = models.TextField(
+        blank=True,
+        help_text="Why no statement of this option has numbers. Needed when none has.",
+    )
 
     class Meta:
         ordering = ["topic", "order"]
@@ -220,22 +258,11 @@ class Evidence(models.Model):
     certainty = models.CharField(max_length=12, choices=Certainty.choices)
     certainty_note = models.TextField(blank=True, help_text="Why the evidence has this certainty.")
     citations = models.ManyToManyField(Citation, related_name="evidence")
-    outcome = models.CharField(
-        max_length=200,
+    numbers = models.JSONField(
+        null=True,
         blank=True,
-        help_text='What was counted, e.g. "pain fell by more than half".',
+        help_text=NUMBERS_HELP,
     )
-    numerator = models.PositiveSmallIntegerField(null=True, blank=True)
-    label = models.CharField(
-        max_length=200,
-        blank=True,
-        help_text='Who the numerator counts, e.g. "people given dextrose".',
-    )
-    comparator_numerator = models.PositiveSmallIntegerField(null=True, blank=True)
-    comparator_label = models.CharField(max_length=200, blank=True)
-    denominator = models.PositiveSmallIntegerField(null=True, blank=True)
-    time_frame = models.CharField(max_length=120, blank=True)
-    population = models.TextField(blank=True, help_text="The group the numbers come from.")
 
     class Meta:
         ordering = ["option", "kind", "order"]
@@ -245,44 +272,13 @@ class Evidence(models.Model):
             models.UniqueConstraint(
                 fields=["option", "kind", "order"], name="topics_evidence_order_unique"
             ),
-            models.CheckConstraint(
-                condition=Q(numerator__isnull=True, denominator__isnull=True)
-                | Q(
-                    numerator__isnull=False,
-                    denominator__gt=0,
-                    numerator__lte=F("denominator"),
-                ),
-                name="topics_evidence_numbers_consistent",
-            ),
-            models.CheckConstraint(
-                condition=Q(comparator_numerator__isnull=True)
-                | Q(numerator__isnull=False, comparator_numerator__lte=F("denominator")),
-                name="topics_evidence_comparator_consistent",
-            ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.text[:60]}"
 
-    @property
-    def has_numbers(self):
-        return self.numerator is not None and self.denominator is not None
-
-    @property
-    def frequency_sentence(self):
-        """The numbers as a natural-frequency sentence, e.g. "46 of every 100 people ..."."""
-        if not self.has_numbers:
-            return ""
-        sentence = (
-            f"{self.time_frame[:1].upper()}{self.time_frame[1:]}, {self.outcome} in "
-            f"{self.numerator} of every {self.denominator} {self.label}"
-        )
-        if self.comparator_numerator is not None:
-            sentence += (
-                f", compared with {self.comparator_numerator} of every {self.denominator} "
-                f"{self.comparator_label}"
-            )
-        return sentence + "."
+    def clean(self):
+        validate_numbers(self.numbers)
 
 
 class Risk(models.Model):
@@ -314,6 +310,7 @@ class Disagreement(models.Model):
     title = models.CharField(max_length=200)
     text = models.TextField()
     citations = models.ManyToManyField(Citation, related_name="disagreements")
+    numbers = models.JSONField(null=True, blank=True, help_text=NUMBERS_HELP)
 
     class Meta:
         ordering = ["topic", "order"]
@@ -322,6 +319,9 @@ class Disagreement(models.Model):
                 fields=["topic", "order"], name="topics_disagreement_order_unique"
             ),
         ]
+
+    def clean(self):
+        validate_numbers(self.numbers)
 
     def __str__(self):
         return self.title

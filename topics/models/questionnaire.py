@@ -23,8 +23,13 @@ class TopicItem(models.Model):
 
 
 class RedFlag(TopicItem):
+    class Tier(models.TextChoices):
+        EMERGENCY = "emergency", "Emergency: get help now"
+        SOON = "soon", "See a doctor soon, before deciding"
+
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="red_flags")
     text = models.CharField(max_length=300)
+    tier = models.CharField(max_length=10, choices=Tier.choices, default=Tier.SOON)
 
     def clean(self):
         reject_reserved_key(self.key, "red_flags")
@@ -34,9 +39,26 @@ class RedFlag(TopicItem):
 
 
 class HistoryQuestion(TopicItem):
+    class Kind(models.TextChoices):
+        CHOICE = "choice", "Choose one answer"
+        SCALE = "scale", "A number from 0 to 10"
+        TEXT = "text", "A few words"
+
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="history_questions")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CHOICE)
+    screen = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Heading of the screen it is on; questions with the same heading share a "
+        "screen. Empty: the topic's history heading.",
+    )
     text = models.CharField(max_length=300)
     help = models.TextField(blank=True, help_text="Optional hint shown under the question.")
+    sheet_label = models.CharField(
+        max_length=60, help_text='Short label on the clinician\'s sheet, e.g. "Pain now".'
+    )
+    low_label = models.CharField(max_length=100, blank=True, help_text="Scale: what 0 means.")
+    high_label = models.CharField(max_length=100, blank=True, help_text="Scale: what 10 means.")
 
     def __str__(self):
         return self.text
@@ -90,6 +112,14 @@ class ValueStatement(TopicItem):
     statement = models.TextField()
     low_label = models.CharField(max_length=100, help_text="Label for 1 on the scale.")
     high_label = models.CharField(max_length=100, help_text="Label for 5 on the scale.")
+    sheet_label = models.CharField(
+        max_length=60, help_text='Short label on the clinician\'s sheet, e.g. "avoiding needles".'
+    )
+    points_toward = models.ManyToManyField(
+        Option,
+        related_name="+",
+        help_text="The options a patient who rates this highly may lean toward.",
+    )
 
     def __str__(self):
         return self.statement[:80]

@@ -1,11 +1,28 @@
-"""Showing numbers two ways (IPDAS): a natural-frequency sentence and an icon array."""
+"""Showing numbers two ways (IPDAS): a sentence, and a picture drawn from the same numbers:
+an icon array for "X of every 100 people", labelled bars for points on a 0 to 100 scale."""
 
 from django import template
+
+from topics.numbers import sentence
 
 register = template.Library()
 
 COLUMNS = 10
 CELL = 22
+
+
+@register.inclusion_tag("includes/numbers.html")
+def numbers_picture(numbers):
+    """The sentence and the picture for one numbers block from a pack."""
+    context = {"numbers": numbers, "sentence": sentence(numbers)}
+    if numbers["kind"] == "scale":
+        context["bars"] = [
+            {**point, "range_width": point["high"] - point["low"]}
+            if point.get("low") is not None and point.get("high") is not None
+            else point
+            for point in numbers["points"]
+        ]
+    return context
 
 
 @register.inclusion_tag("includes/icon_array.html")
