@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from topics.history import ContentHistory
+
 # Answers the journey adds beside the content's own, so no item may use their keys.
 NOT_SURE = "not-sure"  # "I'm not sure yet", offered with the options
 NONE_OF_THESE = "none"  # "None of these", under the warning signs
@@ -93,6 +95,8 @@ class Topic(models.Model):
         help_text="The content version last loaded from the content pack file.",
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Not updated_at: a save that changed nothing else would show as a change.
+    history = ContentHistory(excluded_fields=["updated_at"])
 
     objects = TopicQuerySet.as_manager()
 
@@ -139,6 +143,8 @@ class Citation(models.Model):
     doi = models.CharField(max_length=200, blank=True)
     url = models.URLField(blank=True)
 
+    history = ContentHistory()
+
     class Meta:
         ordering = ["topic", "authors", "year"]
         constraints = [
@@ -178,6 +184,8 @@ class Option(models.Model):
     visits = models.TextField(blank=True, help_text="Practical issue: visits needed.")
     time_needed = models.TextField(blank=True, help_text="Practical issue: time it takes.")
     cost = models.TextField(blank=True, help_text="Practical issue: cost or insurance coverage.")
+
+    history = ContentHistory()
 
     class Meta:
         ordering = ["topic", "order"]
@@ -236,6 +244,8 @@ class Evidence(models.Model):
     denominator = models.PositiveSmallIntegerField(null=True, blank=True)
     time_frame = models.CharField(max_length=120, blank=True)
     population = models.TextField(blank=True, help_text="The group the numbers come from.")
+
+    history = ContentHistory()
 
     class Meta:
         ordering = ["option", "kind", "order"]
@@ -296,6 +306,8 @@ class Risk(models.Model):
     serious = models.BooleanField(default=False)
     citations = models.ManyToManyField(Citation, related_name="risks")
 
+    history = ContentHistory()
+
     class Meta:
         ordering = ["option", "order"]
         constraints = [
@@ -314,6 +326,8 @@ class Disagreement(models.Model):
     title = models.CharField(max_length=200)
     text = models.TextField()
     citations = models.ManyToManyField(Citation, related_name="disagreements")
+
+    history = ContentHistory()
 
     class Meta:
         ordering = ["topic", "order"]
