@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from decisionaid import ops, staff, views
+from decisionaid import insights, ops, staff, views
 
 # Every page here except the read-only topic overview and /about/ is sent with
 # Cache-Control: no-store (decisionaid.middleware), so after the tablet is handed back the
@@ -30,6 +30,8 @@ staff_urls = (
         path("find/", staff.find, name="find"),
         path("sheet/<slug:token>/", staff.sheet, name="sheet"),
         path("sheet/<slug:token>/pdf/", staff.sheet_pdf, name="sheet_pdf"),
+        path("insights/", insights.insights, name="insights"),
+        path("insights/csv/", insights.insights_csv, name="insights_csv"),
     ],
     "staff",
 )
