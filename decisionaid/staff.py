@@ -126,6 +126,9 @@ def sheet(request, token):
     context = {
         "sheet": build_sheet(_finished_visit(token)),
         "autoprint": request.GET.get("print") == "1",
+        # An editor who also reads sheets can open the content version the patient saw.
+        "version_link": request.user.is_staff
+        and request.user.has_perm("topics.view_contentsnapshot"),
     }
     return render(request, "staff/sheet.html", context)
 
