@@ -1,9 +1,11 @@
 """What the patient told us: one Visit per pass through a decision aid, one Answer per item."""
 
+import hashlib
 import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -131,3 +133,84 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.stage}:{self.key} = {self.display or self.value}"
+
+
+class DailyTally(models.Model):
+    """One de-identified count for clinic insights: how many visits of a topic, started on a day,
+    had something (`metric`, e.g. "leaning", for `key`, e.g. an option's key).
+
+    Counts only: never an answer as typed, a visit's code or token, or a time of day. Written in
+    the same transaction as a visit's finish or purge (decisionaid.tallies), and kept after the
+    visits are purged.
+    """
+
+    day = models.DateField(help_text="The day the visits started, in the clinic's time zone.")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
+    metric = models.CharField(max_length=40)
+    key = models.CharField(max_length=80, blank=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["day", "metric", "key"]
+        verbose_name_plural = "daily tallies"
+        permissions = [("view_insights", "Can view clinic insights")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "topic", "metric", "key"], name="decisionaid_dailytally_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.metric}:{self.key} = {self.count}"
+
+
+API_KEY_PREFIX = "dak_"
+
+
+def hash_api_key(key):
+    """Keys are long and random, so one SHA-256 is enough; a slow password hash would only slow
+    down every API call."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiKeyQuerySet(models.QuerySet):
+    def usable(self):
+        return self.filter(is_active=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+        )
+
+
+class ApiKey(models.Model):
+    """A key for the read-only FHIR API. Only its hash is stored: the key is shown once."""
+
+    name = models.CharField(
+        max_length=100,
+        unique=True,
+        help_text='Who uses this key, e.g. "EHR integration". Every API call is logged with it.',
+    )
+    prefix = models.CharField(
+        max_length=12, editable=False, help_text="The key's first characters, to tell keys apart."
+    )
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    is_active = models.BooleanField(default=True, help_text="Untick to revoke the key.")
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="Optional. The key stops working at this time."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ApiKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "API key"
+
+    def __str__(self):
+        return self.name
+
+    def set_new_key(self):
+        """Give this key a new secret; returns it. Save the key, and show the secret once."""
+        key = API_KEY_PREFIX + secrets.token_urlsafe(32)
+        self.prefix = key[: len(API_KEY_PREFIX) + 4]
+        self.key_hash = hash_api_key(key)
+        return key

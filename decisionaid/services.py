@@ -1,9 +1,9 @@
-"""Writes that touch more than one row: starting, saving and finishing a visit."""
+"""Writes that touch more than one row: starting, saving, finishing and purging visits."""
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from decisionaid import stages
+from decisionaid import stages, tallies
 from decisionaid.models import Answer, Visit, new_code
 
 ANSWER_FIELDS = (
@@ -80,10 +80,28 @@ def save_stage(*, visit: Visit, stage: type[stages.Stage], answers, visit_update
 @transaction.atomic
 def finish_visit(*, visit: Visit) -> Visit:
     locked = _lock_open_visit(visit)
-    if not stages.Progress(Answer.objects.filter(visit=locked)).is_complete():
+    progress = stages.Progress(Answer.objects.filter(visit=locked))
+    if not progress.is_complete():
         raise VisitIncomplete
     locked.finished_at = timezone.now()
     # Field checks only: the database enforces the unique and check constraints itself.
     locked.full_clean(validate_unique=False, validate_constraints=False)
     locked.save(update_fields=["finished_at", "updated_at"])
+    tallies.record_finished(visit=locked, progress=progress)
     return locked
+
+
+@transaction.atomic
+def purge_expired_visits() -> tuple[int, int]:
+    """Delete every expired visit and its answers; returns (visits, answers) deleted.
+
+    Visits that never finished are counted in the daily tallies first (finished ones were
+    counted when they finished), so the clinic insights keep them.
+    """
+    # One moment for both queries, so every visit counted is deleted, and none is deleted
+    # uncounted. The unfinished ones are locked: none can finish while it is being counted.
+    expired = Visit.objects.filter(expires_at__lte=timezone.now())
+    unfinished = expired.filter(finished_at__isnull=True).select_for_update()
+    tallies.record_purged(unfinished=unfinished.prefetch_related("answers"))
+    _, deleted = expired.delete()
+    return deleted.get(Visit._meta.label, 0), deleted.get(Answer._meta.label, 0)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "simple_history",
     "topics",
     "decisionaid",
 ]
@@ -68,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Lets the content history record which signed-in editor made each change.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
@@ -214,9 +217,18 @@ DECISIONAID_PATIENT_IDLE_SECONDS = 60 * env_int("DECISIONAID_PATIENT_IDLE_MINUTE
 DECISIONAID_IDLE_WARNING_SECONDS = env_int("DECISIONAID_IDLE_WARNING_SECONDS", 120)
 DECISIONAID_IDLE_COUNTDOWN_SECONDS = max(20, env_int("DECISIONAID_IDLE_COUNTDOWN_SECONDS", 30))
 
+# The canonical base of our FHIR resources (Questionnaire.url, identifier systems), e.g.
+# "https://aid.example-clinic.org/api/fhir". Empty: the address the request came to.
+DECISIONAID_FHIR_BASE_URL = os.environ.get("DECISIONAID_FHIR_BASE_URL", "").rstrip("/")
+
+# Content history is read-only: reverting from the admin would skip the content-version refresh.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    # Every FHIR API call, with the name of the key that made it (docs/FHIR.md).
+    "loggers": {"decisionaid.api": {"level": "INFO"}},
 }

@@ -169,7 +169,7 @@ def build_sheet(visit) -> Sheet:
         history=tuple(_history_rows(progress.answers_for(HistoryStage.slug))),
         leaning=choice.display if choice else "",
         leaning_unsure=bool(choice) and choice.value == NOT_SURE,
-        fit=_fit(choice, values, titles),
+        fit=leaning_fit(progress, titles),
         readiness_score=visit.readiness_score,
         values=_ranked_values(values),
         questions=tuple(a.prompt for a in QuestionsStage.ticked(questions)),
@@ -200,9 +200,12 @@ def _history_rows(answers):
         yield HistoryRow(a.sheet_label or a.prompt, answer, typed, advised=bool(a.message))
 
 
-def _fit(choice, values, titles):
+def leaning_fit(progress, titles=None):
     """How the leaning sits with the values rated highest (4 or 5), or None when there is no
-    option chosen or nothing was rated that high."""
+    option chosen or nothing was rated that high. `titles` name the options (by key)."""
+    titles = titles or {}
+    choice = LeaningStage.choice(progress.answers_for(LeaningStage.slug))
+    values = progress.answers_for(ValuesStage.slug)
     if choice is None or choice.value == NOT_SURE:
         return None
     top = max((_score(v.value) for v in values), default=0)

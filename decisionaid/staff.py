@@ -14,6 +14,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from decisionaid import fhir
+from decisionaid.api import fhir_base
 from decisionaid.models import Visit
 from decisionaid.pdf import render_sheet_pdf
 from decisionaid.sheet import build_sheet, flag_groups, own_words
@@ -129,6 +131,9 @@ def sheet(request, token):
     context = {
         "sheet": build_sheet(_finished_visit(token)),
         "autoprint": request.GET.get("print") == "1",
+        # An editor who also reads sheets can open the content version the patient saw.
+        "version_link": request.user.is_staff
+        and request.user.has_perm("topics.view_contentsnapshot"),
     }
     return render(request, "staff/sheet.html", context)
 
@@ -141,5 +146,18 @@ def sheet_pdf(request, token):
     return HttpResponse(
         pdf,
         content_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@sheet_reader_required
+def sheet_fhir(request, token):
+    """The visit's answers as a FHIR QuestionnaireResponse, to attach to the patient's record."""
+    visit = _finished_visit(token)
+    resource = fhir.questionnaire_response(visit, fhir_base(request))
+    filename = f"questionnaire-response-{visit.code}.json"
+    return HttpResponse(
+        fhir.to_json(resource),
+        content_type=f"{fhir.FHIR_JSON}; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from decisionaid import ops, staff, views
+from decisionaid import api, insights, ops, staff, views
 
 # Every page here except the read-only topic overview and /about/ is sent with
 # Cache-Control: no-store (decisionaid.middleware), so after the tablet is handed back the
@@ -32,8 +32,32 @@ staff_urls = (
         path("find/", staff.find, name="find"),
         path("sheet/<slug:token>/", staff.sheet, name="sheet"),
         path("sheet/<slug:token>/pdf/", staff.sheet_pdf, name="sheet_pdf"),
+        path("sheet/<slug:token>/fhir/", staff.sheet_fhir, name="sheet_fhir"),
+        path("insights/", insights.insights, name="insights"),
+        path("insights/csv/", insights.insights_csv, name="insights_csv"),
     ],
     "staff",
+)
+
+# The read-only FHIR API (decisionaid/api.py, docs/FHIR.md). FHIR addresses end without "/".
+fhir_urls = (
+    [
+        path("", api.unknown, name="root"),
+        path("Questionnaire/<slug:slug>", api.questionnaire, name="questionnaire"),
+        path(
+            "Questionnaire/<slug:slug>/_history/<slug:version>",
+            api.questionnaire,
+            name="questionnaire_version",
+        ),
+        path("QuestionnaireResponse", api.questionnaire_response_search, name="search"),
+        path(
+            "QuestionnaireResponse/<str:fhir_id>",
+            api.questionnaire_response,
+            name="questionnaire_response",
+        ),
+        path("<path:path>", api.unknown),
+    ],
+    "fhir",
 )
 
 urlpatterns = [
@@ -46,4 +70,5 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("staff/", include(staff_urls)),
+    path("api/fhir/", include(fhir_urls)),
 ]

@@ -520,3 +520,9 @@ def test_numbers_typed_in_the_admin_are_checked_against_the_pack_declaration(shi
     messages = exc.value.message_dict["numbers"]
     assert "numerator: 'many' must be a whole number, 0 or more" in messages
     assert "population: is required (IPDAS: the group the numbers come from)" in messages
+
+
+def test_the_shipped_pack_exports_back_to_the_same_content(shipped_topic):
+    loaded = packs.read_pack(packs.CONTENT_DIR / f"{SHIPPED_SLUG}.yaml")
+    assert packs.validate_pack(loader.export_topic(shipped_topic)) == loaded
+    assert not shipped_topic.edited_since_load

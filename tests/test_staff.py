@@ -130,17 +130,21 @@ def test_content_editors_can_use_the_topics_admin(make_staff):
 
 def test_the_role_groups_exist_with_their_permissions(db):
     topics_perms = set(Permission.objects.filter(content_type__app_label="topics"))
+    insights = Permission.objects.get(codename="view_insights")
     editor = Group.objects.get(name="content editor")
-    assert set(editor.permissions.all()) == topics_perms
+    assert set(editor.permissions.all()) == topics_perms | {insights}
     codenames = {p.codename for p in topics_perms}
     for action in ("add", "change", "delete", "view"):
         assert f"{action}_topic" in codenames
         assert f"{action}_evidence" in codenames
-    for name in ("clinician", "front desk"):
+        assert f"{action}_historicalevidence" in codenames
+        assert f"{action}_contentsnapshot" in codenames
+    for name, expected in [
+        ("clinician", ["decisionaid.read_sheet", "decisionaid.view_insights"]),
+        ("front desk", ["decisionaid.read_sheet"]),
+    ]:
         perms = Group.objects.get(name=name).permissions.all()
-        assert [f"{p.content_type.app_label}.{p.codename}" for p in perms] == [
-            "decisionaid.read_sheet"
-        ]
+        assert sorted(f"{p.content_type.app_label}.{p.codename}" for p in perms) == expected
 
 
 # --- the hand-off ---

@@ -1,10 +1,18 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from simple_history.admin import SimpleHistoryAdmin
 
-from topics import loader, packs
+from topics import loader, packs, versions
 from topics.models import (
     Citation,
+    ContentSnapshot,
     Disagreement,
     DoctorQuestion,
     Evidence,
@@ -124,7 +132,7 @@ class ContentVersionMixin:
 
 
 @admin.register(Topic)
-class TopicAdmin(ContentVersionMixin, admin.ModelAdmin):
+class TopicAdmin(ContentVersionMixin, SimpleHistoryAdmin):
     list_display = (
         "title",
         "status",
@@ -178,6 +186,67 @@ class TopicAdmin(ContentVersionMixin, admin.ModelAdmin):
     def edited_since_load(self, obj):
         return obj.edited_since_load
 
+    # --- looking back: every change to the topic's content, and each version as it was ---
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/content-history/",
+                view(self.content_history_view),
+                name="topics_topic_content_history",
+            ),
+            path(
+                "<path:object_id>/versions/<slug:version>/",
+                view(self.version_view),
+                name="topics_topic_version",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _context(self, request, topic, title):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": topic,
+            "topic": topic,
+            "title": title,
+        }
+
+    def content_history_view(self, request, object_id):
+        """Who changed what in the topic and all its content, when, with the previous values."""
+        topic = get_object_or_404(Topic, pk=object_id)
+        if not self.has_view_permission(request, topic):
+            raise PermissionDenied
+        before = parse_datetime(request.GET.get("before", "")) or None
+        changes, older = versions.topic_changes(topic, before=before)
+        context = self._context(request, topic, f"Content history: {topic.title}")
+        context |= {
+            "changes": changes,
+            "older": older,
+            "snapshots": topic.snapshots.all(),
+            "can_view_versions": request.user.has_perm("topics.view_contentsnapshot"),
+        }
+        return TemplateResponse(request, "admin/topics/topic/content_history.html", context)
+
+    def version_view(self, request, object_id, version):
+        """The topic's content at one content version, as it was."""
+        topic = get_object_or_404(Topic, pk=object_id)
+        if not request.user.has_perm("topics.view_contentsnapshot"):
+            raise PermissionDenied
+        pack = versions.content_at(topic, version)
+        if pack is None:
+            raise Http404("That content version was not kept.")
+        snapshot = ContentSnapshot.objects.get(topic=topic, version=version)
+        context = self._context(request, topic, f"{topic.title}: content version {version}")
+        context |= {
+            "version": version,
+            "snapshot": snapshot,
+            "is_current": version == topic.content_version,
+            "outline": versions.outline(pack),
+        }
+        return TemplateResponse(request, "admin/topics/topic/version.html", context)
+
 
 class EvidenceInline(admin.StackedInline):
     model = Evidence
@@ -213,7 +282,7 @@ def _citations_of_parent_topic(inline, db_field, request, **kwargs):
 
 
 @admin.register(Option)
-class OptionAdmin(ContentVersionMixin, admin.ModelAdmin):
+class OptionAdmin(ContentVersionMixin, SimpleHistoryAdmin):
     list_display = ("title", "topic", "order", "is_wait", "evidence_count")
     list_filter = ("topic", "is_wait")
     search_fields = ("title", "involves", "topic__title")
@@ -248,7 +317,7 @@ class HistoryChoiceInline(admin.TabularInline):
 
 
 @admin.register(HistoryQuestion)
-class HistoryQuestionAdmin(ContentVersionMixin, admin.ModelAdmin):
+class HistoryQuestionAdmin(ContentVersionMixin, SimpleHistoryAdmin):
     list_display = ("text", "topic", "order")
     list_filter = ("topic",)
     search_fields = ("text", "key")
@@ -258,7 +327,7 @@ class HistoryQuestionAdmin(ContentVersionMixin, admin.ModelAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(ContentVersionMixin, admin.ModelAdmin):
+class CitationAdmin(ContentVersionMixin, SimpleHistoryAdmin):
     list_display = ("__str__", "title", "journal", "topic")
     list_filter = ("topic", "year")
     search_fields = ("authors", "title", "journal", "key")

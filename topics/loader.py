@@ -4,16 +4,20 @@
 `export_topic` reads the same shape back from the database. Both take their field names from
 the pack's declaration (`topics.pack_schema`), so a field added there is loaded and exported
 with it. A topic's content version is the hash of its normalised pack, so an edit in the admin
-changes the version just as a new pack does.
+changes the version just as a new pack does. Each new version is kept as a ContentSnapshot, and
+every row the loader writes or deletes is recorded in the content history (topics.history).
 """
 
 import datetime
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
-from topics import models, packs
+from topics import history, models, packs
 from topics import pack_schema as schema
 
 # Pack fields whose model field has another name, or that are not plain fields.
@@ -133,25 +137,51 @@ def export_topic(topic):
     }
 
 
-def topic_version(topic):
-    """The content version of a topic as it is in the database now."""
+def versioned_pack(topic):
+    """(content version, pack) of a topic as it is in the database now."""
     data = export_topic(topic)
     try:
-        return packs.content_version(packs.validate_pack(data))
+        pack = packs.validate_pack(data)
     except packs.PackError:
         # A draft missing required content cannot be normalised; its raw data still identifies
         # it. (It is never shown to patients: the admin puts it back to draft.)
-        return packs.content_version(data)
+        pack = data
+    return packs.content_version(pack), pack
+
+
+def topic_version(topic):
+    """The content version of a topic as it is in the database now."""
+    return versioned_pack(topic)[0]
 
 
 def refresh_content_version(topic):
-    """Recompute the version after an edit outside the loader (the admin)."""
-    version = topic_version(topic)
+    """Recompute the version after an edit outside the loader (the admin), and keep a snapshot
+    of the new version."""
+    version, pack = versioned_pack(topic)
     models.Topic.objects.filter(pk=topic.pk).update(
         content_version=version, updated_at=timezone.now()
     )
     topic.content_version = version
+    models.ContentSnapshot.objects.record(topic=topic, version=version, pack=pack)
     return version
+
+
+def snapshot_current_versions():
+    """Keep a snapshot of each topic's current version where none was kept (topics loaded
+    before snapshots existed). Idempotent: one query when every version is kept."""
+    kept = models.ContentSnapshot.objects.filter(
+        topic=OuterRef("pk"), version=OuterRef("content_version")
+    )
+    for topic in models.Topic.objects.exclude(Exists(kept)):
+        version, pack = versioned_pack(topic)
+        models.ContentSnapshot.objects.record(topic=topic, version=version, pack=pack)
+
+
+def _bulk_create(model, objs):
+    """bulk_create, with a content-history record for each new row."""
+    return bulk_create_with_history(
+        list(objs), model, default_change_reason=history.current_reason()
+    )
 
 
 # --- writing ---
@@ -181,23 +211,31 @@ def _create_questions(topic, pack, options):
         question = models.HistoryQuestion.objects.create(
             topic=topic, order=i, **_values(schema.HistoryQuestion, q)
         )
-        models.HistoryChoice.objects.bulk_create(
-            models.HistoryChoice(
-                question=question,
-                order=j,
-                **_values(
-                    schema.HistoryChoice, c, tailoring_option=options.get(c["tailoring_option"])
-                ),
-            )
-            for j, c in enumerate(q["choices"])
+        _bulk_create(
+            models.HistoryChoice,
+            (
+                models.HistoryChoice(
+                    question=question,
+                    order=j,
+                    **_values(
+                        schema.HistoryChoice,
+                        c,
+                        tailoring_option=options.get(c["tailoring_option"]),
+                    ),
+                )
+                for j, c in enumerate(q["choices"])
+            ),
         )
     for model, name, declaration in (
         (models.RedFlag, "red_flags", schema.RedFlag),
         (models.DoctorQuestion, "doctor_questions", schema.DoctorQuestion),
     ):
-        model.objects.bulk_create(
-            model(topic=topic, order=i, **_values(declaration, entry))
-            for i, entry in enumerate(pack[name])
+        _bulk_create(
+            model,
+            (
+                model(topic=topic, order=i, **_values(declaration, entry))
+                for i, entry in enumerate(pack[name])
+            ),
         )
     for i, entry in enumerate(pack["values"]):
         value = models.ValueStatement.objects.create(
@@ -223,8 +261,12 @@ def apply_pack(pack):
         getattr(topic, related).all().delete()
     cites = {
         c.key: c
-        for c in models.Citation.objects.bulk_create(
-            models.Citation(topic=topic, **_values(schema.Citation, c)) for c in pack["citations"]
+        for c in _bulk_create(
+            models.Citation,
+            (
+                models.Citation(topic=topic, **_values(schema.Citation, c))
+                for c in pack["citations"]
+            ),
         )
     }
 
@@ -247,6 +289,7 @@ def apply_pack(pack):
             k,
         )
     _create_questions(topic, pack, options)
+    models.ContentSnapshot.objects.record(topic=topic, version=version, pack=pack)
     return topic
 
 
@@ -256,6 +299,11 @@ def load_pack_file(path, *, check=False, force=False):
     version = packs.content_version(pack)
     if check:
         return LoadResult(pack["slug"], "checked", version)
+    with history.change_reason(f"Loaded from the content pack {Path(path).name}"):
+        return _load(pack, version, force)
+
+
+def _load(pack, version, force):
     existing = models.Topic.objects.filter(slug=pack["slug"]).first()
     if existing is None:
         apply_pack(pack)
@@ -291,3 +339,5 @@ def load_shipped_packs_after_migrate(sender, using="default", **kwargs):
         except packs.PackError:
             # A broken pack must not stop `migrate`; `load_topics` reports the errors.
             continue
+    if models.ContentSnapshot._meta.db_table in tables:
+        snapshot_current_versions()

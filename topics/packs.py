@@ -45,13 +45,16 @@ def validate_pack(data, filename="<pack>", slug_hint=None):
 
 
 def normalise(pack):
-    """The pack as plain data, with its sets of citation keys in a stable order."""
+    """The pack as plain data, with its sets of keys (citations, options a value points
+    toward) in a stable order."""
     data = pack.model_dump(mode="json")
     for option in data["options"]:
         for statement in option["benefits"] + option["harms"] + option["risks"]:
             statement["citations"] = sorted(statement["citations"])
     for item in data["disagreements"] + data["knowledge"]:
         item["citations"] = sorted(item["citations"])
+    for value in data["values"]:
+        value["points_toward"] = sorted(value["points_toward"])
     data["citations"] = sorted(data["citations"], key=lambda c: (c["authors"], c["year"]))
     return data
 

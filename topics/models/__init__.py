@@ -1,5 +1,6 @@
-"""Clinical content: one decision topic with its options and evidence (content.py), and the
-questions it asks the patient (questionnaire.py)."""
+"""Clinical content: one decision topic with its options and evidence (content.py), the
+questions it asks the patient (questionnaire.py), and each content version as it was
+(versions.py)."""
 
 from topics.models.content import (
     NONE_OF_THESE,
@@ -25,6 +26,7 @@ from topics.models.questionnaire import (
     TopicItem,
     ValueStatement,
 )
+from topics.models.versions import ContentSnapshot
 
 __all__ = [
     "NONE_OF_THESE",
@@ -34,6 +36,7 @@ __all__ = [
     "RESERVED_KEYS",
     "Certainty",
     "Citation",
+    "ContentSnapshot",
     "Disagreement",
     "DoctorQuestion",
     "Evidence",

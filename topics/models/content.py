@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from topics.history import ContentHistory
+
 # Answers the journey adds beside the content's own, so no item may use their keys.
 NOT_SURE = "not-sure"  # "I'm not sure yet", offered with the options
 NONE_OF_THESE = "none"  # "None of these", under the warning signs
@@ -115,6 +117,8 @@ class Topic(models.Model):
         help_text="The content version last loaded from the content pack file.",
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Not updated_at: a save that changed nothing else would show as a change.
+    history = ContentHistory(excluded_fields=["updated_at"])
 
     objects = TopicQuerySet.as_manager()
 
@@ -160,6 +164,8 @@ class Citation(models.Model):
     volume_pages = models.CharField(max_length=200, blank=True, help_text="Volume, issue, pages.")
     doi = models.CharField(max_length=200, blank=True)
     url = models.URLField(blank=True)
+
+    history = ContentHistory()
 
     class Meta:
         ordering = ["topic", "authors", "year"]
@@ -217,6 +223,8 @@ class Option(models.Model):
         help_text="Why no statement of this option has numbers. Needed when none has.",
     )
 
+    history = ContentHistory()
+
     class Meta:
         ordering = ["topic", "order"]
         constraints = [
@@ -264,6 +272,8 @@ class Evidence(models.Model):
         help_text=NUMBERS_HELP,
     )
 
+    history = ContentHistory()
+
     class Meta:
         ordering = ["option", "kind", "order"]
         verbose_name_plural = "evidence statements"
@@ -292,6 +302,8 @@ class Risk(models.Model):
     serious = models.BooleanField(default=False)
     citations = models.ManyToManyField(Citation, related_name="risks")
 
+    history = ContentHistory()
+
     class Meta:
         ordering = ["option", "order"]
         constraints = [
@@ -311,6 +323,8 @@ class Disagreement(models.Model):
     text = models.TextField()
     citations = models.ManyToManyField(Citation, related_name="disagreements")
     numbers = models.JSONField(null=True, blank=True, help_text=NUMBERS_HELP)
+
+    history = ContentHistory()
 
     class Meta:
         ordering = ["topic", "order"]

@@ -3,6 +3,7 @@ understanding check, values and suggested questions for the doctor."""
 
 from django.db import models
 
+from topics.history import ContentHistory
 from topics.models.content import Citation, Option, Topic, reject_reserved_key
 
 
@@ -11,6 +12,8 @@ class TopicItem(models.Model):
 
     key = models.SlugField(max_length=60)
     order = models.PositiveSmallIntegerField(default=0)
+    # Each item model gets its own history table.
+    history = ContentHistory(inherit=True)
 
     class Meta:
         abstract = True
@@ -83,6 +86,7 @@ class HistoryChoice(models.Model):
     sheet_note = models.CharField(
         max_length=200, blank=True, help_text="Short note for the clinician's sheet."
     )
+    history = ContentHistory()
 
     class Meta:
         ordering = ["question", "order"]
