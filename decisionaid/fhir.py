@@ -32,6 +32,7 @@ from fhir.resources.R4B.questionnaireresponse import (
 )
 
 from decisionaid import stages
+from decisionaid.stages import learn
 from decisionaid.stages.leaning import NOT_SURE_YET, READINESS, READINESS_CHOICES
 from decisionaid.stages.questions import OWN_QUESTION_LIMIT
 from decisionaid.stages.understanding import CHOICES as TRUE_FALSE_CHOICES
@@ -123,7 +124,11 @@ def _history(pack, link, system):
 
 
 def _learn(pack, link, system):
-    return [_boolean(link("seen"), "Read about the options")]
+    options = [(o["key"], o["title"]) for o in pack["options"]]
+    return [_boolean(link(learn.SEEN), "Read about the options")] + [
+        _boolean(link(f"{learn.OPENED}{key}"), f"Opened the screen: {heading}")
+        for key, heading in learn.screen_headings(options)
+    ]
 
 
 def _understanding(pack, link, system):

@@ -17,6 +17,7 @@ from decisionaid.stages import FlagGroup, Progress
 from decisionaid.stages.base import STAGE_DONE
 from decisionaid.stages.history import HistoryStage
 from decisionaid.stages.leaning import LeaningStage
+from decisionaid.stages.learn import LearnStage
 from decisionaid.stages.questions import QuestionsStage
 from decisionaid.stages.values import ValuesStage
 from topics.models import NOT_SURE, Citation, Topic
@@ -64,6 +65,10 @@ class OptionEvidence:
     benefits: tuple[Statement, ...]
     harms: tuple[Statement, ...]
     risks: tuple[RiskRow, ...]
+    # Statements word for word as under an earlier option are not printed again, only counted.
+    same_as: str = ""
+    same_harms: int = 0
+    same_risks: int = 0
 
 
 @dataclass(frozen=True)
@@ -119,15 +124,21 @@ class Sheet:
     own_words: str
     options: tuple[OptionEvidence, ...]
     citations: tuple[Citation, ...]
+    learn_read: tuple[str, ...] = ()
+    learn_missed: tuple[str, ...] = ()
 
     @property
     def compact(self):
         """True when page 1 needs smaller type to fit on one page."""
         lines = sum(_lines(i.text + i.detail) for group in self.flags for i in group.items)
         lines += sum(_lines(f"{row.label} {row.answer}") for row in self.history) // 2 + 1
-        lines += len(self.values) + len(self.questions) + (2 if self.fit else 0)
+        lines += len(self.values) + len(self.questions) + (2 if self.fit else 0) + 1
         lines += sum(_lines(line) for line in self.own_words.splitlines())
         return lines > COMPACT_AFTER_LINES
+
+    @property
+    def learn_screens(self):
+        return len(self.learn_read) + len(self.learn_missed)
 
     @property
     def history_pairs(self):
@@ -162,6 +173,9 @@ def build_sheet(visit) -> Sheet:
     questions = progress.answers_for(QuestionsStage.slug)
     values = progress.answers_for(ValuesStage.slug)
     titles = {o.key: o.short_title for o in topic.options.all()}
+    read, missed = LearnStage.reading(
+        progress.answers_for(LearnStage.slug), list(topic.options.all())
+    )
     return Sheet(
         visit=visit,
         topic=topic,
@@ -176,6 +190,8 @@ def build_sheet(visit) -> Sheet:
         own_words=_fit_lines(own_words(visit)),
         options=options,
         citations=citations,
+        learn_read=tuple(screen.short for screen in read),
+        learn_missed=tuple(screen.short for screen in missed),
     )
 
 
@@ -262,19 +278,38 @@ def _evidence(topic):
         )
 
     options = []
+    first = {}  # the words of a harm or risk -> the option it was first printed under
     for option in topic.options.all():
         statements = {"benefit": [], "harm": []}
+        same = {"harm": [], "risk": []}
         for e in option.evidence.all():
+            if e.kind == "harm" and e.text in first:
+                same["harm"].append(first[e.text])
+                continue
+            first.setdefault(e.text, option.short_title)
             statements[e.kind].append(
                 Statement(e.text, e.get_certainty_display(), refs(list(e.citations.all())))
             )
-        risks = [
-            RiskRow(r.name, r.frequency, r.serious, r.description, refs(list(r.citations.all())))
-            for r in option.risks.all()
-        ]
+        risks = []
+        for r in option.risks.all():
+            words = f"{r.name}: {r.description}"
+            if words in first:
+                same["risk"].append(first[words])
+                continue
+            first[words] = option.short_title
+            risks.append(
+                RiskRow(r.name, r.frequency, r.serious, r.description, refs(r.citations.all()))
+            )
+        earlier = dict.fromkeys(same["harm"] + same["risk"])
         options.append(
             OptionEvidence(
-                option.title, tuple(statements["benefit"]), tuple(statements["harm"]), tuple(risks)
+                option.title,
+                tuple(statements["benefit"]),
+                tuple(statements["harm"]),
+                tuple(risks),
+                same_as=" and ".join(earlier),
+                same_harms=len(same["harm"]),
+                same_risks=len(same["risk"]),
             )
         )
     citations = tuple(c for _, c in sorted(numbers.values(), key=lambda pair: pair[0]))

@@ -61,11 +61,12 @@ def _journey_context(visit, stage, **extra):
 
 
 def _stage_context(visit, form, progress):
-    """The page of one screen of a stage."""
+    """The page of one screen of a stage. The bar moves on with each screen of a stage."""
     return _journey_context(
         visit,
         type(form),
         form=form,
+        bar=stages.step(type(form)) - 1 + form.done_fraction(),
         heading=form.screen_heading(),
         step_note=form.screen_note(),
         back_url=form.back_url(stages.previous_url(type(form), visit.topic)),
@@ -98,7 +99,10 @@ def start(request, slug):
     visit, _ = _visit_for_session(request)
     if visit and visit.topic_id == topic.pk and not visit.is_finished:
         return redirect("journey:resume")
+    size = request.session.get(TEXT_SIZE_SESSION_KEY)  # chosen on Welcome, by this patient
     request.session.flush()
+    if size:
+        request.session[TEXT_SIZE_SESSION_KEY] = size
     visit = services.start_visit(topic=topic)
     request.session[SESSION_VISIT] = visit.pk
     # Every request saves the session (SESSION_SAVE_EVERY_REQUEST), so this is an idle limit.
@@ -129,7 +133,7 @@ def stage(request, stage, screen=1):
         return redirect(progress.first_open_url())
     content = stage.content(visit.topic)
     if not 1 <= screen <= stage.screen_count(content):
-        raise Http404("No such screen.")
+        return redirect(stage.url())  # a screen number typed or kept from older content
     saved = progress.answers_for(stage.slug)
     form = stage(
         # Not `request.POST or None`: a POST with no fields (the Learn step has none) must
@@ -141,17 +145,25 @@ def stage(request, stage, screen=1):
         saved=saved,
         initial=stage.initial_from(saved),
     )
+    viewed = form.on_view() if request.method == "GET" else []
+    if viewed and not _saved(request, visit, stage, viewed):
+        return redirect("journey:resume")
     if form.is_valid():
         answers = form.answers()
-        try:
-            services.save_stage(
-                visit=visit, stage=stage, answers=answers, visit_updates=form.visit_updates()
-            )
-        except services.VisitClosed:
-            messages.info(request, FINISHED)
+        if not _saved(request, visit, stage, answers, form.visit_updates()):
             return redirect("journey:resume")
         return redirect(form.next_url(answers, stages.following_url(stage)))
     return render(request, stage.template, _stage_context(visit, form, progress))
+
+
+def _saved(request, visit, stage, answers, visit_updates=None):
+    """Save, or say why not: the visit was finished or expired meanwhile (another tab)."""
+    try:
+        services.save_stage(visit=visit, stage=stage, answers=answers, visit_updates=visit_updates)
+    except services.VisitClosed:
+        messages.info(request, FINISHED)
+        return False
+    return True
 
 
 def _after_stage_page(request, stage, template, select, **extra):
@@ -214,7 +226,9 @@ def review(request):
         except (services.VisitClosed, services.VisitIncomplete):
             return redirect("journey:resume")
         return redirect("journey:finished")
-    sections = [(s.heading(visit.topic), s.url(), rows) for s, rows in progress.summary()]
+    sections = [
+        (s.heading(visit.topic), s.url(), rows) for s, rows in progress.summary(visit.topic)
+    ]
     context = {
         "visit": visit,
         "topic": visit.topic,

@@ -44,6 +44,13 @@ BASE_PACK = {
             "key": "treat",
             "title": "Have the treatment",
             "short_title": "Treatment",
+            "at_a_glance": {
+                "involves": "Four clinic visits.",
+                "helps": "Pain may ease.",
+                "risks": "Bruising.",
+                "takes": "A month.",
+                "citations": ["smith2020"],
+            },
             "involves": "You have the treatment.",
             "living_with": "You go to the clinic.",
             "practical": {"visits": "Four visits.", "time": "A month.", "cost": "Ask."},
@@ -80,6 +87,13 @@ BASE_PACK = {
             "title": "Wait and review",
             "short_title": "Wait",
             "is_wait": True,
+            "at_a_glance": {
+                "involves": "Nothing new.",
+                "helps": "No side effects.",
+                "risks": "Pain may stay.",
+                "takes": "Nothing.",
+                "citations": ["smith2020"],
+            },
             "involves": "Nothing new.",
             "living_with": "Nothing changes.",
             "no_numbers_reason": "No one has counted this.",
@@ -96,6 +110,7 @@ BASE_PACK = {
             "citations": ["smith2020", "jones2021"],
         }
     ],
+    "safety_citations": ["jones2021"],
     "red_flags": [
         {"key": "fever", "text": "You have a fever.", "tier": "soon"},
         {"key": "numb", "text": "Your legs are numb.", "tier": "emergency"},
@@ -218,7 +233,7 @@ def stage_url(stage):
 CALM_ANSWERS = {
     "safety": {"flags": ["none"]},
     "history": {
-        "pain-duration": "over-1-year",
+        "pain-duration": "3-to-12-months",
         "pain-now": "6",
         "below-knee": "no",
         "daily-life": "a-fair-amount",
@@ -276,11 +291,15 @@ class Journey:
         """Post a stage's answers, screen after screen for a stage of several screens. The
         response is the first one that does not lead to another screen of the same stage."""
         data = {**CALM_ANSWERS[stage], **changes}
-        response = self.client.post(stage_url(stage), data)
         screen = re.compile(rf"{re.escape(stage_url(stage))}\d+/$")
-        while response.status_code == 302 and screen.match(response["Location"]):
-            response = self.client.post(response["Location"], data)
-        return response
+        url = stage_url(stage)
+        while True:
+            if stage == "learn":  # Learn records each screen as it is shown
+                self.client.get(url)
+            response = self.client.post(url, data)
+            if response.status_code != 302 or not screen.match(response["Location"]):
+                return response
+            url = response["Location"]
 
     def through(self, last_stage, answers=None):
         """Start a visit and answer every stage up to and including `last_stage`."""
@@ -321,7 +340,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
 TABLET = {"width": 768, "height": 1024}
 DESKTOP = {"width": 1280, "height": 800}
 
@@ -342,6 +362,13 @@ def screenshot(page, name):
     folder = SCREENSHOTS / f"{size['width']}x{size['height']}"
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def keep(name, data):
+    """Keep a file a person should look at (a sheet's PDF) as a test artifact."""
+    path = ARTIFACTS / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
 
 
 @pytest.fixture

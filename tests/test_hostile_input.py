@@ -79,7 +79,13 @@ class Endpoint:
     path: str
     fields: tuple = ()
     stage: str = ""  # the journey stage whose answers a valid post replaces
+    saves: tuple = ()  # what a valid post saves besides its fields (Learn: that it was read)
     staff: bool = False  # a sign-in form: nothing we send may sign anyone in
+
+
+def learn_last_screen_url(topic):
+    screens = topic.options.count() + 3  # about, at a glance, one per option, unknowns
+    return reverse("journey:stage_screen", kwargs={"stage": "learn", "screen": screens})
 
 
 def history_field(question):
@@ -116,9 +122,15 @@ def journey_endpoints(topic):
             Field("own", "text"),
         ],
     }
+    # Learn has nothing to answer: Continue on its last screen records that it was read.
+    urls = {s: stage_url(s) for s in stages}
+    urls["learn"] = learn_last_screen_url(topic)
     return [
         Endpoint("start", reverse("journey:start", kwargs={"slug": topic.slug})),
-        *(Endpoint(s, stage_url(s), tuple(f), stage=s) for s, f in stages.items()),
+        *(
+            Endpoint(s, urls[s], tuple(f), stage=s, saves=("seen",) if s == "learn" else ())
+            for s, f in stages.items()
+        ),
         Endpoint("review", reverse("journey:review")),
         Endpoint("end", reverse("journey:end")),
     ]
@@ -260,8 +272,7 @@ class Attack:
             for field in self.endpoint.fields
             for key in (field.choices if field.kind == "many" else [field.name])
         }
-        if not keys:  # a stage with nothing to answer rewrites its own record
-            keys = {item for item, row in after[2].items() if row[0] == stage}
+        keys |= {f"{stage}:{key}" for key in self.endpoint.saves}
         rows = {item: row for item, row in after[2].items() if item in keys}
         newest_before = max(row[3] for row in before[2].values())
         assert len(rows) == len(keys), "some rows missing"
@@ -377,6 +388,6 @@ def test_what_the_patient_typed_is_escaped_on_the_review_page(journey, client):
 
 def test_continue_on_the_learn_step_saves_even_when_the_post_has_no_fields(journey):
     visit = journey.through("history")
-    response = journey.client.post(stage_url("learn"))
+    response = journey.client.post(learn_last_screen_url(journey.topic))
     assert response.status_code == 302
     assert visit.answers.filter(stage="learn", key="seen", value="yes").exists()

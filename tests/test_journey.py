@@ -1,12 +1,10 @@
 import re
 
-import pytest
 from django.urls import reverse
 
 from decisionaid.models import CODE_ALPHABET, Answer, Visit
 from decisionaid.services import start_visit
 from tests.conftest import CALM_ANSWERS, stage_url
-from topics.models import Evidence
 
 STAGES = list(CALM_ANSWERS)
 
@@ -45,7 +43,9 @@ def test_every_stage_shows_its_step_and_a_progress_bar(client, journey):
     for number, stage in enumerate(STAGES, start=2):
         page = client.get(stage_url(stage))
         assert f"Step {number} of 9" in page.text, stage
-        assert f'<progress class="journey-bar" value="{number}" max="9"' in page.text
+        # On a stage of several screens, the bar moves on a little with each.
+        bar = re.search(r'<progress class="journey-bar" value="([\d.]+)" max="9"', page.text)
+        assert number - 1 < float(bar.group(1)) <= number
         assert ">Back</a>" in page.text
         assert ">Continue</button>" in page.text
         journey.answer(stage)
@@ -63,7 +63,7 @@ def test_the_history_questions_take_three_screens_each_a_part_of_step_3(client, 
     assert "Step 3 of 9 · Part 2 of 3" in second and "<h1>What you have tried</h1>" in second
     assert "<legend>Have you tried a regular exercise program for your back?</legend>" in second
     assert f'href="{stage_url("history")}">Back</a>' in second
-    assert client.get("/visit/history/4/").status_code == 404
+    assert client.get("/visit/history/4/")["Location"] == stage_url("history")
 
 
 def test_each_history_screen_saves_and_leads_to_the_next(client, journey):
@@ -135,75 +135,6 @@ def test_a_see_a_doctor_soon_sign_says_tell_your_doctor_before_deciding(client, 
 def test_no_red_flag_goes_straight_on(journey):
     journey.start()
     assert journey.answer("safety")["Location"] == stage_url("history")
-
-
-@pytest.mark.parametrize(
-    "question, choice, message, beside_option",
-    [
-        ("tried-exercise", "no", "Guidelines advise trying exercise first", "prolo-plus-exercise"),
-        (
-            "tried-manipulation",
-            "no",
-            "Guidelines list it among the first things to try",
-            "exercise-or-manipulation",
-        ),
-        ("pain-duration", "under-3-months", "lasted more than 3 months", None),
-        ("blood-thinners", "yes", "Ask your doctor about this before you have any shot", None),
-        ("numbing-allergy", "yes", "The shots often have a numbing medicine in them", None),
-        ("every-two-weeks", "no", "a visit every 1 to 2 weeks for 2 to 3 months", None),
-        ("cost-worry", "yes", "often not covered by insurance", None),
-    ],
-)
-def test_a_history_answer_tailors_the_learn_stage(
-    client, journey, question, choice, message, beside_option
-):
-    visit = journey.through("history", {"history": {question: choice}})
-    page = client.get(stage_url("learn")).text
-    tailored = re.findall(r'class="tailored-message"><strong>For you:</strong> ([^<]*)<', page)
-    assert [m for m in tailored if message in m] != []
-    assert len(tailored) == 1
-    if beside_option:
-        card = page.split(f'aria-labelledby="option-{beside_option}"')[1].split("</article>")[0]
-        assert message in card
-    else:
-        intro = page.split('<h2 id="certainty-heading"')[0]
-        assert message in intro
-    saved = answers_of(visit)[f"history:{question}"]
-    assert message in saved.message
-    assert saved.sheet_note
-
-
-def test_calm_history_answers_show_no_tailored_messages(client, journey):
-    journey.through("history")
-    assert "For you:" not in client.get(stage_url("learn")).text
-
-
-def test_the_learn_stage_shows_options_numbers_and_what_we_dont_know(
-    client, journey, shipped_topic
-):
-    journey.through("history")
-    page = client.get(stage_url("learn")).text
-    for option in shipped_topic.options.all():
-        assert f'id="option-{option.key}"' in page
-    # Points on a 0 to 100 scale: a sentence and labelled bars.
-    assert "15 points less on average, after about 3 months (likely between 12 and 18)" in page
-    assert page.count('class="scale-bar-svg"') >= 4
-    # People: the one icon array is the not-significant result, under "What we don't know".
-    unknowns = page.split('id="unknowns-heading"')[1]
-    assert page.count('<figure class="icon-array">') == 2
-    assert unknowns.count('<figure class="icon-array">') == 2
-    assert (
-        "After 12 months, 46 of every 100 people given sugar-water shots had their pain cut by "
-        "more than half, compared with 36 of every 100 people given comparison shots." in unknowns
-    )
-    assert "could be down to chance" in unknowns
-    # No number for the shots on their own, and it says why.
-    card = page.split('aria-labelledby="option-prolo-alone"')[1].split("</article>")[0]
-    assert "Why there are no numbers here" in card and "guesses by people who give" in card
-    assert "When to get help" in card and "worse when you sit up" in card
-    # The certainty scale is explained where the patient first meets it.
-    assert page.index("How sure are we?") < page.index('id="option-')
-    assert "Conflicting</dt><dd>The studies disagree with each other." in page
 
 
 def test_the_understanding_check_gives_feedback_and_records_the_result(client, journey):
@@ -334,25 +265,11 @@ def test_tokens_are_long_random_and_distinct(shipped_topic):
     assert all(len(token) >= 32 and not token.isdigit() for token in tokens)
 
 
-def test_an_editors_change_shows_on_the_next_page_despite_the_content_cache(
-    client, journey, shipped_topic
+def test_a_text_size_chosen_on_welcome_stays_after_start_and_goes_at_hand_back(
+    client, shipped_topic
 ):
-    from topics.loader import refresh_content_version
-
-    journey.through("learn")
-    assert "Keep on with my current care, wait and review" in client.get(stage_url("learn")).text
-    assert "How long have you had this back pain?" in client.get(stage_url("history")).text
-
-    shipped_topic.options.filter(key="wait-and-review").update(title="Carry on and check later")
-    shipped_topic.history_questions.filter(key="pain-duration").update(text="How long has it hurt?")
-    harm = Evidence.objects.filter(option__topic=shipped_topic, kind="harm").first()
-    harm.text = "A newly edited harm statement."
-    harm.save()
-    shipped_topic.disagreements.update(title="A newly edited disagreement")
-    refresh_content_version(shipped_topic)
-
-    learn = client.get(stage_url("learn")).text
-    assert "Carry on and check later" in learn
-    assert "A newly edited harm statement." in learn  # in the option's cached sections
-    assert "A newly edited disagreement" in learn  # in the cached numbers and unknowns
-    assert "How long has it hurt?" in client.get(stage_url("history")).text
+    client.post(reverse("journey:text_size"), {"size": "xl", "next": "/"})
+    client.post(reverse("journey:start", kwargs={"slug": shipped_topic.slug}))
+    assert '<html lang="en" class="text-xl">' in client.get(stage_url("safety")).text
+    client.post(reverse("journey:end"))
+    assert '<html lang="en" class="text-normal">' in client.get("/").text

@@ -312,8 +312,8 @@ def test_the_shipped_pack_contains_the_seed_facts(shipped_topic):
         "more blood",
         "4 to 6 sessions, about 2 weeks apart",
         "shots on their own did no better than comparison shots",
-        "along with exercise, spinal manipulation and other care did better",
-        "American Pain Society does not recommend prolotherapy",
+        "along with spinal manipulation, exercise and other care did better",
+        "The Society does not recommend them",
         "most serious risk",
         "no agreed rules",
     ]:
@@ -507,7 +507,7 @@ def test_every_sentence_built_from_the_shipped_numbers_reads_as_a_whole_sentence
         "smallest change that matters to patients: 10 points.",
         "Average pain out of 100, for people whose back pain had lasted a while: 51 at the "
         "start, 33 after 6 weeks, 26 after 6 months, and 23 after 1 year.",
-        "After 12 months, 46 of every 100 people given sugar-water shots had their pain cut by "
+        "After 12 months, 46 of every 100 people given prolotherapy shots had their pain cut by "
         "more than half, compared with 36 of every 100 people given comparison shots.",
     ]
 

@@ -11,7 +11,7 @@ from weasyprint.urls import URLFetchingError
 
 from decisionaid.pdf import BASE_URL, StaticFileFetcher, render_sheet_pdf
 from decisionaid.sheet import build_sheet
-from tests.conftest import CALM_ANSWERS
+from tests.conftest import CALM_ANSWERS, keep
 from tests.pdftext import paper_name, pdf_pages
 
 RED_FLAG = {"safety": {"flags": ["fever"]}}
@@ -146,8 +146,8 @@ def test_an_emergency_sign_comes_above_everything_in_words(journey, make_staff):
     )
     flags = section(html, "flags")
     assert flags.startswith(
-        "1 Flags: check these first ⚠ EMERGENCY sign New trouble peeing, or you cannot "
-        "control your bladder or bowels. ⚠ See a doctor soon You have a fever"
+        "1 Flags: check these first ⚠ EMERGENCY sign New trouble peeing, or you have newly "
+        "lost control of your bladder or bowels. ⚠ See a doctor soon You have a fever"
     )
 
 
@@ -189,7 +189,7 @@ def test_what_has_been_tried_is_a_table_of_short_labels_and_answers(journey, mak
     assert "See a doctor soon" not in flags
     tried = section(html, "tried")
     for row in [
-        "Pain for More than 1 year",
+        "Pain for 3 to 12 months",
         "Pain now 6 out of 10",
         "Pain below the knee No",
         "✎ Exercise program Not tried (advice shown)",
@@ -199,7 +199,7 @@ def test_what_has_been_tried_is_a_table_of_short_labels_and_answers(journey, mak
         "Fear of needles None",
         "Numbing medicine allergy No",
         "Blood thinner or bleeding problem No",
-        "Can come every 1 to 2 weeks Yes",
+        "Can come every 2 weeks Yes",
         "Worried about cost No",
     ]:
         assert row in tried, row
@@ -215,8 +215,8 @@ def test_a_confident_patient_gets_no_flags_their_leaning_and_ranked_values(journ
     )
     assert section(html, "leaning") == (
         "3 Leaning toward Exercise or spinal manipulation, without shots "
-        "· Readiness check: 4 of 4 answered “Yes” Said most important: following guideline "
-        "advice. That points toward this option."
+        "· Readiness check: 4 of 4 answered “Yes” Read every Learn screen. Said most "
+        "important: following guideline advice. That points toward this option."
     )
     values = section(html, "values")
     ranked = [
@@ -323,7 +323,13 @@ def test_the_evidence_page_shows_every_option_with_certainty_risks_and_citations
     assert "Shots on their own have not been shown to help." in evidence
     assert "comparison shots. This was true for pain" in evidence
     assert "Certainty: Moderate. [" in evidence
-    assert "Nerve damage (rare, serious). This is the most serious risk." in evidence
+    assert "Nerve damage (rare, serious). The most serious risk." in evidence
+    # What is word for word the same for both kinds of shots is printed once, then referred to.
+    assert evidence.count("Nerve damage") == 1
+    assert (
+        "The same 2 harms and 2 serious risks as Shots plus exercise or manipulation, above."
+        in evidence
+    )
     assert (
         "Hayden JA et al. Exercise therapy for chronic low back pain. Cochrane Database of "
         "Systematic Reviews 2021. doi:10.1002/14651858.CD009790.pub2" in evidence
@@ -348,7 +354,7 @@ def test_citation_numbers_point_at_the_numbered_sources(journey):
     assert cited == {"hayden2021"}
     harms = sheet.options[0].harms[0]
     cited = {sheet.citations[int(n) - 1].key for n in harms.refs.split(", ")}
-    assert cited == {"chou2009review", "dagenais2006", "dagenais2007"}
+    assert cited == {"cadth2014", "chou2009review", "dagenais2007"}
 
 
 def test_the_footer_names_topic_version_evidence_date_code_and_time(journey, make_staff):
@@ -390,6 +396,7 @@ def test_the_print_button_needs_no_inline_script(journey, make_staff):
 def test_the_pdf_has_the_sheet_on_page_one_and_the_evidence_on_page_two(journey):
     visit = journey.finish(RED_FLAG)
     pdf = render_sheet_pdf(build_sheet(visit))
+    keep("sheets/typical.pdf", pdf)
     assert pdf.startswith(b"%PDF")
     first, second = pdf_pages(pdf)
     assert visit.code in first
@@ -406,6 +413,7 @@ def test_the_pdf_has_the_sheet_on_page_one_and_the_evidence_on_page_two(journey)
 def test_the_heaviest_possible_page_one_still_fits_on_one_page(journey, paper, size):
     sheet = build_sheet(journey.finish(HEAVIEST))
     pdf = render_sheet_pdf(sheet, paper=paper)
+    keep(f"sheets/heaviest-{paper}.pdf", pdf)
     assert paper_name(pdf) == size
     pages = pdf_pages(pdf)
     assert len(pages) == 2

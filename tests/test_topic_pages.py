@@ -30,7 +30,9 @@ def test_the_overview_shows_the_decision_options_and_citations(client, shipped_t
     assert text.count('class="option-card') == 4
     assert "Possible benefits" in text and "Possible harms" in text
     assert "Practical issues" in text
-    assert "How sure are we? Conflicting: the studies disagree" in text
+    assert "How sure: Conflicting: the studies disagree" in text
+    # At a glance, each option's title leads to its details further down.
+    assert 'href="#option-prolo-alone"' in text and 'id="option-prolo-alone"' in text
     assert "Dagenais S, Yelland MJ, Del Mar C, Schoene ML." in text
     assert "doi:10.1002/14651858.CD004059.pub3" in text
     assert "What we don't know" in text
@@ -38,7 +40,7 @@ def test_the_overview_shows_the_decision_options_and_citations(client, shipped_t
 
 def test_the_overview_shows_numbers_as_a_sentence_and_a_picture(client, shipped_topic):
     text = client.get(shipped_topic.get_absolute_url()).text
-    assert "46 of every 100 people given sugar-water shots" in text
+    assert "46 of every 100 people given prolotherapy shots" in text
     assert "<strong>46 of 100</strong>" in text and "<strong>36 of 100</strong>" in text
     assert text.count('class="icon icon-affected"') == 46
     assert "51 at the start, 33 after 6 weeks, 26 after 6 months, and 23 after 1 year." in text

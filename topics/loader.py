@@ -22,7 +22,7 @@ from topics import pack_schema as schema
 
 # Pack fields whose model field has another name, or that are not plain fields.
 RENAMED = {"time": "time_needed"}
-NESTED = {"practical", "citations", "points_toward"}
+NESTED = {"practical", "citations", "points_toward", "safety_citations"}
 DATES = ("published", "last_reviewed", "evidence_searched", "next_review_due")
 
 
@@ -66,6 +66,7 @@ class LoadResult:
 
 TOPIC_PREFETCH = (
     "citations",
+    "safety_citations",
     *models.OPTIONS_PREFETCH,
     "red_flags",
     "history_questions__choices__tailoring_option",
@@ -76,7 +77,11 @@ TOPIC_PREFETCH = (
 
 
 def _keys(obj):
-    return sorted(c.key for c in obj.citations.all())
+    return _keys_of(obj.citations.all())
+
+
+def _keys_of(citations):
+    return sorted(c.key for c in citations)
 
 
 def _statement(evidence):
@@ -118,6 +123,7 @@ def export_topic(topic):
         pack[name] = pack[name].isoformat() if pack[name] else None
     return pack | {
         "citations": [_entry(schema.Citation, c) for c in topic.citations.all()],
+        "safety_citations": _keys_of(topic.safety_citations.all()),
         "options": [_option(o) for o in topic.options.all()],
         "disagreements": [
             _entry(schema.Disagreement, d, citations=_keys(d)) for d in topic.disagreements.all()
@@ -273,6 +279,7 @@ def apply_pack(pack):
     def link(obj, data):
         obj.citations.set([cites[k] for k in data["citations"]])
 
+    topic.safety_citations.set([cites[k] for k in pack["safety_citations"]])
     options = {o["key"]: _create_option(topic, i, o, link) for i, o in enumerate(pack["options"])}
     for i, d in enumerate(pack["disagreements"]):
         link(

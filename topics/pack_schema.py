@@ -30,7 +30,7 @@ from pydantic import (
 
 from topics.models import Certainty, HistoryQuestion, RedFlag, Topic
 
-__all__ = ["NUMBERS", "Pack", "ValidationError"]
+__all__ = ["AT_A_GLANCE", "NUMBERS", "Pack", "ValidationError"]
 
 KEY_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SMALL_INT_MAX = 32767  # PositiveSmallIntegerField
@@ -95,6 +95,11 @@ class Citation(PackModel):
     """A source. Every key cited anywhere in the pack must be defined here."""
 
     key: Key = required("Short key used to cite it, e.g. dagenais2007.")
+    short: Text = optional(
+        'How patients see it cited, e.g. "NICE 2016". Default: the first author\'s name and the '
+        "year.",
+        60,
+    )
     authors: Required = required("Authors, as in the reference.", 400)
     year: Count = required("Year of publication.")
     title: Required = required("Title of the article, guideline or page.", 400)
@@ -197,6 +202,20 @@ class Practical(PackModel):
     cost: Text = optional("Cost, and whether insurance pays.")
 
 
+class AtAGlance(PackModel):
+    """The option's answers to the questions every option answers, one short line each, for
+    the side-by-side view (the idea of Option Grid tables)."""
+
+    involves: Required = required("What is it? One short line.", 160)
+    helps: Required = required("Does it help? One short line.", 160)
+    risks: Required = required("What are the risks? One short line.", 160)
+    takes: Required = required("What does it take (visits, time, cost)? One short line.", 160)
+    citations: CitationKeys = cited("Keys of the citations behind these lines.")
+
+
+AT_A_GLANCE = TypeAdapter(AtAGlance)
+
+
 class Option(PackModel):
     """One of the choices, described with the same parts as every other."""
 
@@ -205,6 +224,10 @@ class Option(PackModel):
     short_title: Required = required("Short name for column headings.", 40)
     is_wait: StrictBool = Field(
         False, description='True for the one "keep on with current care, wait and review" option.'
+    )
+    at_a_glance: AtAGlance = required(
+        "The same few questions, answered in a line each.",
+        why="every option answers the same questions",
     )
     involves: Required = required("What the option involves.", why="what the option involves")
     living_with: Required = required(
@@ -361,6 +384,9 @@ class Pack(PackModel):
         why="IPDAS: at least two options",
     )
     disagreements: list[Disagreement] = items('The "What we don\'t know" panel.')
+    safety_citations: CitationKeys = items(
+        "Keys of the citations behind the warning signs and their tiers."
+    )
     red_flags: list[RedFlag] = items("The safety check's warning signs.")
     history_questions: list[HistoryQuestion] = items("Questions about the patient's condition.")
     knowledge: list[KnowledgeItem] = items("The understanding check.")
@@ -397,6 +423,9 @@ PATIENT_FIELDS = {
     "text",
     "certainty_note",
     "watch_for",
+    "helps",
+    "risks",
+    "takes",
     "no_numbers_reason",
     "screen",
     "measure",

@@ -49,12 +49,15 @@ def normalise(pack):
     toward) in a stable order."""
     data = pack.model_dump(mode="json")
     for option in data["options"]:
-        for statement in option["benefits"] + option["harms"] + option["risks"]:
+        for statement in [option["at_a_glance"], *option["benefits"], *option["harms"]]:
             statement["citations"] = sorted(statement["citations"])
+        for risk in option["risks"]:
+            risk["citations"] = sorted(risk["citations"])
     for item in data["disagreements"] + data["knowledge"]:
         item["citations"] = sorted(item["citations"])
     for value in data["values"]:
         value["points_toward"] = sorted(value["points_toward"])
+    data["safety_citations"] = sorted(data["safety_citations"])
     data["citations"] = sorted(data["citations"], key=lambda c: (c["authors"], c["year"]))
     return data
 
@@ -226,6 +229,7 @@ def _check_keys(pack):
 def _cited_entries(pack):
     """(path, entry) for every part of the pack that cites sources."""
     for i, option in enumerate(pack.options):
+        yield f"options[{i}].at_a_glance", option.at_a_glance
         for kind in ("benefits", "harms", "risks"):
             for j, entry in enumerate(getattr(option, kind)):
                 yield f"options[{i}].{kind}[{j}]", entry
@@ -236,10 +240,16 @@ def _cited_entries(pack):
 
 def _check_citations(pack):
     defined = {c.key for c in pack.citations}
-    for path, entry in _cited_entries(pack):
-        for j, key in enumerate(entry.citations):
+    cited = [(f"{path}.citations", entry.citations) for path, entry in _cited_entries(pack)]
+    for path, keys in [*cited, ("safety_citations", pack.safety_citations)]:
+        for j, key in enumerate(keys):
             if key not in defined:
-                yield f"{path}.citations[{j}]", f"citation {key!r} is not defined in citations"
+                yield f"{path}[{j}]", f"citation {key!r} is not defined in citations"
+    if pack.red_flags and not pack.safety_citations:
+        yield (
+            "safety_citations",
+            "is required with red flags (every evidence statement cites a source)",
+        )
 
 
 def _check_options(pack):

@@ -11,9 +11,13 @@ def overview(request, slug):
         topics = topics.published()
     topic = get_object_or_404(topics, slug=slug)
     comparison = render_comparison(topic)
+    options = list(topic.options.all())
     context = {
         "topic": topic,
         "comparison": comparison,
-        "option_rows": [(o, [], comparison["details"][o.key]) for o in topic.options.all()],
+        "glance_rows": [
+            (o, f"#option-{o.key}", comparison["glance_sources"][o.key]) for o in options
+        ],
+        "option_rows": [(o, comparison["details"][o.key]) for o in options],
     }
     return render(request, "topics/overview.html", context)

@@ -81,7 +81,9 @@ class Progress:
 
     def first_open_url(self):
         stage = self.first_open()
-        return stage.url() if stage else reverse("journey:review")
+        if stage is None:
+            return reverse("journey:review")
+        return stage.url(stage.resume_screen(self.answers_for(stage.slug)))
 
     def can_open(self, stage):
         """A stage may be opened once every stage before it is answered."""
@@ -90,9 +92,9 @@ class Progress:
     def is_complete(self):
         return self.first_open() is None
 
-    def summary(self):
+    def summary(self, topic):
         """(stage, rows) for every stage, as "Check your answers" reads them back."""
-        return [(s, s.summary(self.answers_for(s.slug))) for s in STAGES]
+        return [(s, s.summary(self.answers_for(s.slug), topic)) for s in STAGES]
 
     def flags(self, visit):
         """Every stage's sheet flags, the most urgent first."""

@@ -107,6 +107,11 @@ class Stage(forms.Form):
         return reverse("journey:stage_screen", kwargs={"stage": cls.slug, "screen": screen})
 
     @classmethod
+    def resume_screen(cls, answers):
+        """The screen to come back to after a break: the first, unless a stage knows better."""
+        return 1
+
+    @classmethod
     def heading(cls, topic):
         return cls.title
 
@@ -118,10 +123,18 @@ class Stage(forms.Form):
     def screen_heading(self):
         return self.heading(self.topic)
 
+    def on_view(self):
+        """AnswerData to save when the screen is shown, e.g. that it was opened."""
+        return []
+
     def screen_note(self):
         """Where the patient is inside the stage, e.g. "Part 2 of 3"; empty for one screen."""
         count = self.screen_count(self.content)
         return f"Part {self.screen} of {count}" if count > 1 else ""
+
+    def done_fraction(self):
+        """How far through the stage this screen is, for the progress bar: 1 on its last."""
+        return self.screen / self.screen_count(self.content)
 
     def back_url(self, previous_stage_url):
         return self.url(self.screen - 1) if self.screen > 1 else previous_stage_url
@@ -173,7 +186,7 @@ class Stage(forms.Form):
     # --- reading the answers back ---
 
     @classmethod
-    def summary(cls, answers):
+    def summary(cls, answers, topic):
         """(question, answer) pairs for "Check your answers"."""
         return [(a.prompt, a.display) for a in answers]
 

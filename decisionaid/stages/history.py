@@ -65,7 +65,7 @@ class HistoryStage(Stage):
         return any(a.key == STAGE_DONE for a in answers)
 
     @classmethod
-    def summary(cls, answers):
+    def summary(cls, answers, topic):
         return [(a.prompt, a.display) for a in answers if a.key != STAGE_DONE]
 
     @classmethod

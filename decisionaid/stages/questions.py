@@ -74,7 +74,7 @@ class QuestionsStage(Stage):
         return [a for a in answers if a.key != OWN_QUESTIONS and a.value == "yes"]
 
     @classmethod
-    def summary(cls, answers):
+    def summary(cls, answers, topic):
         own = cls.own_words(answers)
         rows = [("Question to ask", a.prompt) for a in cls.ticked(answers)]
         return [*rows, ("Your own questions", own.display if own else "")]

@@ -35,7 +35,13 @@ class SafetyStage(Stage):
 
     @classmethod
     def content(cls, topic):
-        return {"red_flags": list(topic.red_flags.all())}
+        return {
+            "red_flags": list(topic.red_flags.all()),
+            "sources": list(topic.safety_citations.all()),
+        }
+
+    def page_context(self, progress):
+        return {"sources": self.content["sources"]}
 
     @classmethod
     def initial_from(cls, answers):
@@ -80,7 +86,7 @@ class SafetyStage(Stage):
         return following
 
     @classmethod
-    def summary(cls, answers):
+    def summary(cls, answers, topic):
         ticked = [(a.prompt, "Yes") for a in answers if a.value == "yes"]
         return ticked or [("Warning signs", "None of these")]
 

@@ -23,6 +23,8 @@ RESERVED_KEYS = {
     "doctor_questions": (OWN_QUESTIONS, "the patient's own questions"),
 }
 OPTIONS_PREFETCH = (
+    "citations",
+    "safety_citations",
     "options__evidence__citations",
     "options__risks__citations",
     "disagreements__citations",
@@ -43,17 +45,22 @@ NUMBERS_HELP = (
 )
 
 
-def validate_numbers(numbers):
-    """Numbers typed in the admin are checked against the pack's own declaration."""
-    if numbers is None:
+def validate_part(value, field, declaration):
+    """A part of a pack typed in the admin as JSON is checked against the pack's own
+    declaration (topics.pack_schema), and refused with the same messages as in a pack."""
+    if value is None:
         return
     from topics import pack_schema, packs  # the declaration imports these models
 
     try:
-        pack_schema.NUMBERS.validate_python(numbers)
+        getattr(pack_schema, declaration).validate_python(value)
     except pack_schema.ValidationError as exc:
         messages = [f"{path}: {message}" for path, message in packs.describe_errors(exc)]
-        raise ValidationError({"numbers": messages}) from None
+        raise ValidationError({field: messages}) from None
+
+
+def validate_numbers(numbers):
+    validate_part(numbers, "numbers", "NUMBERS")
 
 
 class TopicQuerySet(models.QuerySet):
@@ -104,6 +111,12 @@ class Topic(models.Model):
     uncertainty = models.TextField(
         help_text="How sure we are about the numbers, and why, in plain words."
     )
+    safety_citations = models.ManyToManyField(
+        "Citation",
+        related_name="+",
+        blank=True,
+        help_text="The sources of the warning signs and their tiers.",
+    )
     content_version = models.CharField(
         max_length=16,
         editable=False,
@@ -141,12 +154,20 @@ class Topic(models.Model):
         Expects a topic with OPTIONS_PREFETCH prefetched, as topics.rendering does.
         """
         used = set()
+        keys = set()
         for option in self.options.all():
+            keys.update(option.at_a_glance.get("citations", []))
             for statement in [*option.evidence.all(), *option.risks.all()]:
                 used.update(statement.citations.all())
         for item in self.disagreements.all():
             used.update(item.citations.all())
+        keys.update(c.key for c in self.safety_citations.all())
+        used.update(c for c in self.citations.all() if c.key in keys)
         return sorted(used, key=lambda c: (c.authors, c.year))
+
+    def citation(self, key):
+        """The topic's citation with this key (from the prefetched citations when there are)."""
+        return next(c for c in self.citations.all() if c.key == key)
 
     @property
     def edited_since_load(self):
@@ -157,6 +178,11 @@ class Topic(models.Model):
 class Citation(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="citations")
     key = models.SlugField(max_length=60, help_text="Short key used in the content pack.")
+    short = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text='How patients see it cited, e.g. "NICE 2016". Empty: first author and year.',
+    )
     authors = models.CharField(max_length=400)
     year = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=400)
@@ -174,19 +200,24 @@ class Citation(models.Model):
         ]
 
     def __str__(self):
+        if self.short:
+            return self.short
         first_author = self.authors.split(",")[0].split(" ")[0]
         return f"{first_author} {self.year}"
 
     @property
     def reference(self):
-        parts = [f"{self.authors}.", f"{self.title}."]
+        """The whole reference: authors, title, journal, year, volume and pages, DOI."""
+        parts = [_sentence(self.authors), _sentence(self.title)]
         if self.journal:
-            parts.append(f"{self.journal}.")
-        if self.volume_pages:
-            parts.append(f"{self.volume_pages}.")
+            parts.append(_sentence(self.journal))
+        if str(self.year) in f"{self.journal} {self.volume_pages}":
+            parts.append(_sentence(self.volume_pages) if self.volume_pages else "")
+        else:  # Vancouver style: "Spine. 2009;34(10):1066–1077."
+            parts.append(_sentence(f"{self.year};{self.volume_pages}".rstrip(";")))
         if self.doi:
             parts.append(f"doi:{self.doi}")
-        return " ".join(parts)
+        return " ".join(p for p in parts if p)
 
     @property
     def short_reference(self):
@@ -195,7 +226,13 @@ class Citation(models.Model):
         first = authors[0] + (" et al." if len(authors) > 1 else "")
         where = f"{self.journal} {self.year}" if self.journal else str(self.year)
         doi = f" doi:{self.doi}" if self.doi else ""
-        return f"{first.rstrip('.')}. {self.title}. {where}.{doi}"
+        return f"{_sentence(first)} {_sentence(self.title)} {where}.{doi}"
+
+
+def _sentence(text):
+    """The text with a full stop, unless it already ends with one, a ? or a !."""
+    text = text.strip()
+    return text if text.endswith((".", "?", "!")) else f"{text}."
 
 
 class Option(models.Model):
@@ -209,6 +246,11 @@ class Option(models.Model):
     is_wait = models.BooleanField(
         default=False,
         help_text='The "keep on with current care, wait and review" option. One per topic.',
+    )
+    at_a_glance = models.JSONField(
+        default=dict,
+        help_text="A line each for: involves, helps, risks, takes; and the citation keys behind "
+        "them, as in the content pack (see SCHEMA.md).",
     )
     involves = models.TextField(help_text="What this option involves.")
     living_with = models.TextField(help_text="What day-to-day life is like with this option.")
@@ -239,6 +281,7 @@ class Option(models.Model):
 
     def clean(self):
         reject_reserved_key(self.key, "options")
+        validate_part(self.at_a_glance, "at_a_glance", "AT_A_GLANCE")
 
     def __str__(self):
         return self.title
