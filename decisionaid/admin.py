@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.template.response import TemplateResponse
 
-from decisionaid.models import ApiKey
+from decisionaid.models import ApiKey, SheetAccess
 
 
 @admin.register(ApiKey)
@@ -34,3 +34,28 @@ class ApiKeyAdmin(admin.ModelAdmin):
             "title": f"API key {obj.name} created",
         }
         return TemplateResponse(request, "admin/decisionaid/apikey/created.html", context)
+
+
+@admin.register(SheetAccess)
+class SheetAccessAdmin(admin.ModelAdmin):
+    """Who read which sheet: for superusers only, and read-only."""
+
+    list_display = ("at", "reader", "kind", "visit_code")
+    list_filter = ("kind", "at")
+    search_fields = ("visit_code", "reader")
+    date_hierarchy = "at"
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

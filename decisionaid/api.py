@@ -18,8 +18,8 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from decisionaid import fhir
-from decisionaid.models import CODE_LENGTH, ApiKey, Visit, hash_api_key
+from decisionaid import fhir, services
+from decisionaid.models import CODE_LENGTH, ApiKey, SheetAccess, Visit, hash_api_key
 from topics.models import Topic
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,7 @@ def api_view(view):
                 "A valid API key is needed: send the header Authorization: Bearer <key>.",
                 **{"WWW-Authenticate": 'Bearer realm="decisionaid FHIR API"'},
             )
+        request.api_key = key  # the views record which key read which visit
         response = view(request, *args, base=fhir_base(request), **kwargs)
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
         log.info(
@@ -85,12 +86,17 @@ def _not_found(what):
 
 def _finished_visits():
     """Visits a response may be read for: finished, and not yet expired."""
-    return Visit.objects.active().finished().select_related("topic").prefetch_related("answers")
+    return (
+        Visit.objects.active()
+        .finished()
+        .select_related("topic", "content_topic")
+        .prefetch_related("answers")
+    )
 
 
 @api_view
 def questionnaire(request, slug, base, version=None):
-    topic = Topic.objects.filter(slug=slug).first()
+    topic = Topic.objects.filter(slug=slug, translation_of=None).first()
     if topic is None:
         return _not_found(f"Questionnaire {slug}")
     resource = fhir.questionnaire(topic, version or topic.content_version, base)
@@ -104,6 +110,7 @@ def questionnaire_response(request, fhir_id, base):
     visit = _finished_visits().filter(token=fhir.token_from_id(fhir_id)).first()
     if visit is None:
         return _not_found("That QuestionnaireResponse (finished visits are kept a few days only)")
+    services.record_access(visits=[visit], kind=SheetAccess.Kind.API, api_key=request.api_key)
     return fhir_response(fhir.questionnaire_response(visit, base))
 
 
@@ -118,6 +125,7 @@ def questionnaire_response_search(request, base):
         visits = []
     else:
         visits = list(_finished_visits().filter(code=code))
+    services.record_access(visits=visits, kind=SheetAccess.Kind.API, api_key=request.api_key)
     return fhir_response(
         fhir.search_bundle([fhir.questionnaire_response(v, base) for v in visits], base)
     )

@@ -1,9 +1,10 @@
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 TEXT_SIZES = (
-    ("normal", "A", "Normal text"),
-    ("lg", "A+", "Larger text"),
-    ("xl", "A++", "Largest text"),
+    ("normal", "A", _("Normal text")),
+    ("lg", "A+", _("Larger text")),
+    ("xl", "A++", _("Largest text")),
 )
 TEXT_SIZE_SESSION_KEY = "text_size"
 

@@ -35,6 +35,7 @@ from decisionaid import stages
 from decisionaid.stages import learn
 from decisionaid.stages.leaning import NOT_SURE_YET, READINESS, READINESS_CHOICES
 from decisionaid.stages.questions import OWN_QUESTION_LIMIT
+from decisionaid.stages.retell import retold
 from decisionaid.stages.understanding import CHOICES as TRUE_FALSE_CHOICES
 from topics.models import NOT_SURE, OWN_QUESTIONS, Topic
 from topics.versions import content_at
@@ -75,12 +76,12 @@ def token_from_id(fhir_id):
 def _choice(link_id, text, options, system, *, required=True):
     return QuestionnaireItem(
         linkId=link_id,
-        text=text,
+        text=str(text),
         type="choice",
         required=required,
         answerOption=[
             QuestionnaireItemAnswerOption(
-                valueCoding=Coding(system=system, code=code, display=label)
+                valueCoding=Coding(system=system, code=code, display=str(label))
             )
             for code, label in options
         ],
@@ -88,7 +89,7 @@ def _choice(link_id, text, options, system, *, required=True):
 
 
 def _boolean(link_id, text):
-    return QuestionnaireItem(linkId=link_id, text=text, type="boolean", required=True)
+    return QuestionnaireItem(linkId=link_id, text=str(text), type="boolean", required=True)
 
 
 def _integer(link_id, text, low, high):
@@ -184,7 +185,7 @@ STAGE_ITEMS = {
 
 
 def _stage_title(stage, pack):
-    return pack["history_heading"] if stage.slug == "history" else stage.title
+    return pack["history_heading"] if stage.slug == "history" else str(stage.title)
 
 
 def build_questionnaire(pack, version, base):
@@ -254,9 +255,13 @@ def _items_by_link(resource):
 def questionnaire_response(visit, base):
     """The QuestionnaireResponse of a finished visit (answers prefetched, ideally)."""
     topic = visit.topic
-    pack = content_at(topic, visit.content_version) or content_at(topic, topic.content_version)
-    questions = _items_by_link(build_questionnaire(pack, visit.content_version, base))
-    progress = stages.Progress(visit.answers.all())
+    version = visit.source_version
+    pack = content_at(topic, version) or content_at(topic, topic.content_version)
+    questions = _items_by_link(build_questionnaire(pack, version, base))
+    answers = visit.answers.all()
+    if visit.language != topic.language:  # in the topic's own words, by the answers' keys
+        answers = retold(answers, topic)
+    progress = stages.Progress(answers)
     groups = []
     for stage in stages.STAGES:
         children = []
@@ -278,7 +283,7 @@ def questionnaire_response(visit, base):
     return QuestionnaireResponse(
         id=resource_id(visit.token),
         identifier=Identifier(system=visit_code_system(base), value=visit.code),
-        questionnaire=f"{questionnaire_url(base, topic.slug)}|{visit.content_version}",
+        questionnaire=f"{questionnaire_url(base, topic.slug)}|{version}",
         status="completed",
         authored=visit.finished_at,
         item=groups,

@@ -18,6 +18,8 @@ from django.db.models import Sum
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from decisionaid import stages, tallies
 from decisionaid.models import Answer, DailyTally
@@ -25,7 +27,7 @@ from decisionaid.stages.leaning import NOT_SURE_YET, READINESS
 from topics.models import NOT_SURE, Topic
 
 SMALLEST_SHOWN = 5
-FEWER_THAN = f"fewer than {SMALLEST_SHOWN}"
+
 DEFAULT_DAYS = 30
 # Bar chart geometry, in px; bar widths are a share of the chart's width.
 ROW_HEIGHT = 48
@@ -35,8 +37,12 @@ LABEL_CHARS = 60
 PERMISSION = "decisionaid.view_insights"
 
 
+def fewer_than():
+    return _("fewer than %(smallest)d") % {"smallest": SMALLEST_SHOWN}
+
+
 def shown(count):
-    return FEWER_THAN if count < SMALLEST_SHOWN else str(count)
+    return fewer_than() if count < SMALLEST_SHOWN else str(count)
 
 
 def _cell(text):
@@ -111,33 +117,33 @@ class Report:
 
 class InsightsForm(forms.Form):
     topic = forms.ModelChoiceField(
-        Topic.objects.all(),
+        Topic.objects.filter(translation_of=None),
         empty_label=None,
-        error_messages={"invalid_choice": "Choose one of the topics listed."},
+        error_messages={"invalid_choice": gettext_lazy("Choose one of the topics listed.")},
     )
     start = forms.DateField(
-        label="From",
+        label=gettext_lazy("From"),
         widget=forms.DateInput(attrs={"type": "date"}),
         input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": "Use a date such as 2026-11-01."},
+        error_messages={"invalid": gettext_lazy("Use a date such as 2026-11-01.")},
     )
     end = forms.DateField(
-        label="To",
+        label=gettext_lazy("To"),
         widget=forms.DateInput(attrs={"type": "date"}),
         input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": "Use a date such as 2026-11-30."},
+        error_messages={"invalid": gettext_lazy("Use a date such as 2026-11-30.")},
     )
 
     def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            self.add_error("end", "Choose a day on or after the first day.")
+            self.add_error("end", _("Choose a day on or after the first day."))
         return data
 
 
 def default_form_data():
     today = timezone.localdate()
-    topic = Topic.objects.order_by("title").first()
+    topic = Topic.objects.filter(translation_of=None).order_by("title").first()
     return {
         "topic": topic.pk if topic else "",
         "start": (today - datetime.timedelta(days=DEFAULT_DAYS - 1)).isoformat(),
@@ -178,18 +184,18 @@ def _one(label, count):
 def _visits(totals):
     return Chart(
         "visits",
-        "Visits",
-        ("Visits",),
+        _("Visits"),
+        (_("Visits"),),
         (
-            _one("Started", totals[tallies.STARTED, ""]),
-            _one("Finished", totals[tallies.FINISHED, ""]),
+            _one(_("Started"), totals[tallies.STARTED, ""]),
+            _one(_("Finished"), totals[tallies.FINISHED, ""]),
         ),
-        intro=(
-            "A visit that is never finished is counted when it is deleted, "
-            f"{settings.DECISIONAID_RETENTION_DAYS} days after it started, so the last few days "
-            "may still grow."
-        ),
-        item_heading="Visits",
+        intro=_(
+            "A visit that is never finished is counted when it is deleted, %(days)d days after it "
+            "started, so the last few days may still grow."
+        )
+        % {"days": settings.DECISIONAID_RETENTION_DAYS},
+        item_heading=_("Visits"),
     )
 
 
@@ -198,11 +204,11 @@ def _stopped(topic, counts):
     places.append((tallies.REVIEW, stages.REVIEW_TITLE))
     return Chart(
         "stopped",
-        "Where unfinished visits stopped",
-        ("Unfinished visits",),
+        _("Where unfinished visits stopped"),
+        (_("Unfinished visits"),),
         tuple(_one(title, counts.get(slug, 0)) for slug, title in places),
-        intro="The step each unfinished visit had reached and not yet answered.",
-        item_heading="Step",
+        intro=_("The step each unfinished visit had reached and not yet answered."),
+        item_heading=_("Step"),
     )
 
 
@@ -217,11 +223,11 @@ def _red_flags(counts):
     outcomes = sorted(set(counts) | {Answer.Outcome.FLAG})
     return Chart(
         "red-flags",
-        "Red flags",
-        ("Visits",),
+        _("Red flags"),
+        (_("Visits"),),
         tuple(_one(_outcome_label(o), counts.get(o, 0)) for o in outcomes),
-        intro="Visits, finished or not, in which the patient ticked at least one warning sign.",
-        item_heading="Kind",
+        intro=_("Visits, finished or not, in which the patient ticked at least one warning sign."),
+        item_heading=_("Kind"),
     )
 
 
@@ -230,10 +236,10 @@ def _leaning(topic, counts):
     keys = [*titles, *sorted(set(counts) - set(titles))]
     return Chart(
         "leaning",
-        "Where finished visits were leaning",
-        ("Visits",),
+        _("Where finished visits were leaning"),
+        (_("Visits"),),
         tuple(_one(titles.get(k, k), counts.get(k, 0)) for k in keys),
-        item_heading="Option",
+        item_heading=_("Option"),
     )
 
 
@@ -257,11 +263,11 @@ def _knowledge(topic, by_metric):
     ]
     return Chart(
         "knowledge",
-        "Knowledge statements most often wrong or not sure",
-        ("Wrong or not sure", "Wrong", "Not sure", "Correct"),
+        _("Knowledge statements most often wrong or not sure"),
+        (_("Wrong or not sure"), _("Wrong"), _("Not sure"), _("Correct")),
         tuple(sorted(rows, key=lambda r: -r.counts[0])),
-        intro="From the understanding check of finished visits, the most missed first.",
-        item_heading="Statement",
+        intro=_("From the understanding check of finished visits, the most missed first."),
+        item_heading=_("Statement"),
     )
 
 
@@ -269,11 +275,15 @@ def _readiness(counts):
     top = len(READINESS)
     return Chart(
         "readiness",
-        "Readiness scores",
-        ("Visits",),
-        tuple(_one(f"{n} of {top}", counts.get(str(n), 0)) for n in range(top, -1, -1)),
-        intro=f"How many of the {top} readiness questions finished visits answered yes.",
-        item_heading="Score",
+        _("Readiness scores"),
+        (_("Visits"),),
+        tuple(
+            _one(_("%(score)d of %(top)d") % {"score": n, "top": top}, counts.get(str(n), 0))
+            for n in range(top, -1, -1)
+        ),
+        intro=_("How many of the %(top)d readiness questions finished visits answered yes.")
+        % {"top": top},
+        item_heading=_("Score"),
     )
 
 
@@ -283,13 +293,13 @@ def _leaning_fit(counts):
         return None
     return Chart(
         "leaning-fit",
-        "Does the leaning fit what matters most?",
-        ("Visits",),
+        _("Does the leaning fit what matters most?"),
+        (_("Visits"),),
         (
-            _one("Fits what the patient said matters most", counts.get(tallies.FITS, 0)),
-            _one("Does not fit", counts.get(tallies.DOES_NOT_FIT, 0)),
+            _one(_("Fits what the patient said matters most"), counts.get(tallies.FITS, 0)),
+            _one(_("Does not fit"), counts.get(tallies.DOES_NOT_FIT, 0)),
         ),
-        item_heading="Leaning",
+        item_heading=_("Leaning"),
     )
 
 

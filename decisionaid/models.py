@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from topics.models import Topic
 
@@ -49,6 +50,16 @@ class Visit(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     code = models.CharField(max_length=CODE_LENGTH, unique=True, editable=False)
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="visits")
+    language = models.CharField(
+        max_length=8, default="en", help_text="The language the patient chose."
+    )
+    content_topic = models.ForeignKey(
+        Topic,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The topic's content the patient read: the topic, or its translation.",
+    )
+    # The version of content_topic the patient read.
     content_version = models.CharField(max_length=16)
     started_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -77,6 +88,14 @@ class Visit(models.Model):
     def __str__(self):
         return f"Visit {self.code}"
 
+    @property
+    def source_version(self):
+        """The version of the topic's own content that the answers follow: the version read,
+        or for a translation, the version of the source it translates."""
+        if self.content_topic_id == self.topic_id:
+            return self.content_version
+        return self.content_topic.source_version
+
     def get_absolute_url(self):
         return reverse("staff:sheet", kwargs={"token": self.token})
 
@@ -98,11 +117,11 @@ class Answer(models.Model):
 
     class Outcome(models.TextChoices):
         NONE = "", "—"
-        CORRECT = "correct", "Correct"
-        WRONG = "wrong", "Wrong"
-        UNSURE = "unsure", "Not sure"
-        EMERGENCY = "emergency", "Emergency sign"
-        FLAG = "flag", "Red flag"
+        CORRECT = "correct", _("Correct")
+        WRONG = "wrong", _("Wrong")
+        UNSURE = "unsure", _("Not sure")
+        EMERGENCY = "emergency", _("Emergency sign")
+        FLAG = "flag", _("Red flag")
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="answers")
     stage = models.CharField(max_length=20, help_text="The journey stage, e.g. history.")
@@ -214,3 +233,32 @@ class ApiKey(models.Model):
         self.prefix = key[: len(API_KEY_PREFIX) + 4]
         self.key_hash = hash_api_key(key)
         return key
+
+
+class SheetAccess(models.Model):
+    """Who read which discussion sheet, and how: a staff member's sheet page, PDF or FHIR file,
+    or a call to the FHIR API with a key. Kept DECISIONAID_ACCESS_LOG_DAYS, then purged with the
+    expired visits; the visit may be gone sooner, so its code is kept as text."""
+
+    class Kind(models.TextChoices):
+        SHEET = "sheet", _("Sheet page")
+        PDF = "pdf", _("PDF")
+        FHIR = "fhir", _("FHIR file")
+        API = "api", _("FHIR API")
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    visit_code = models.CharField(max_length=CODE_LENGTH)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    # Who, in words that outlive the account or key: a username, or "API key <name>".
+    reader = models.CharField(max_length=160)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = "sheet access"
+        verbose_name_plural = "sheet access log"
+
+    def __str__(self):
+        return f"{self.reader} read {self.visit_code} ({self.kind}) at {self.at:%Y-%m-%d %H:%M}"

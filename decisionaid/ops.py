@@ -2,11 +2,16 @@
 
 import logging
 
+from axes.helpers import get_client_ip_address
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
+from django.db.models import Sum
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 log = logging.getLogger(__name__)
@@ -48,3 +53,28 @@ def sign_in_username(request, credentials=None):
     field = get_user_model().USERNAME_FIELD
     username = (credentials or request.POST).get(field)
     return username[:255] if isinstance(username, str) else username
+
+
+class AddressLimitBackend:
+    """Refuses every sign-in from an address that failed too often, whatever usernames it tried.
+
+    django-axes locks a username at one address after AXES_FAILURE_LIMIT failures; one address
+    could still try one password on many accounts. This counts the address's failures across
+    all usernames (axes' own records, within its cool-off time) against a higher limit,
+    DECISIONAID_LOGIN_ADDRESS_LIMIT, and answers with the same lockout page.
+    """
+
+    def authenticate(self, request, **credentials):
+        limit = settings.DECISIONAID_LOGIN_ADDRESS_LIMIT
+        if request is not None and address_failures(request) >= limit:
+            request.axes_locked_out = True  # axes' middleware answers with the lockout page
+            raise PermissionDenied("Too many failed sign-ins from this address.")
+        return None  # no user of its own (and no get_user): the next backend signs people in
+
+
+def address_failures(request):
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    attempts = AccessAttempt.objects.filter(
+        ip_address=get_client_ip_address(request), attempt_time__gte=since
+    )
+    return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0

@@ -1,10 +1,13 @@
 """Writes that touch more than one row: starting, saving, finishing and purging visits."""
 
+import datetime
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from decisionaid import stages, tallies
-from decisionaid.models import Answer, Visit, new_code
+from decisionaid.models import Answer, SheetAccess, Visit, new_code
 
 ANSWER_FIELDS = (
     "prompt",
@@ -27,17 +30,37 @@ class VisitIncomplete(Exception):
     """Finish was asked for before every stage was answered."""
 
 
-def start_visit(*, topic) -> Visit:
-    """Create a visit with a fresh short code; retry on the rare code collision."""
+def start_visit(*, topic, language=None) -> Visit:
+    """Create a visit with a fresh short code; retry on the rare code collision. The patient
+    reads the topic in `language` where it has a current translation, else in its own."""
+    shown = topic.translation_for(language or topic.language) or topic
     for _ in range(10):
         try:
             with transaction.atomic():
                 return Visit.objects.create(
-                    topic=topic, code=new_code(), content_version=topic.content_version
+                    topic=topic,
+                    code=new_code(),
+                    language=shown.language,
+                    content_topic=shown,
+                    content_version=shown.content_version,
                 )
         except IntegrityError:
             continue
     raise RuntimeError("Could not find a free visit code after 10 tries.")
+
+
+def change_language(*, visit: Visit, language) -> Visit:
+    """Read the rest of an open visit in another language, where the topic has it. Answers
+    are kept: they are stored by key, the same in every language."""
+    shown = visit.topic.translation_for(language) or visit.topic
+    Visit.objects.filter(pk=visit.pk, finished_at=None).update(
+        language=shown.language,
+        content_topic=shown,
+        content_version=shown.content_version,
+        updated_at=timezone.now(),
+    )
+    visit.refresh_from_db()
+    return visit
 
 
 def _lock_open_visit(visit):
@@ -85,10 +108,26 @@ def finish_visit(*, visit: Visit) -> Visit:
         raise VisitIncomplete
     locked.finished_at = timezone.now()
     # Field checks only: the database enforces the unique and check constraints itself.
-    locked.full_clean(validate_unique=False, validate_constraints=False)
+    locked.full_clean(
+        exclude=["topic", "content_topic"], validate_unique=False, validate_constraints=False
+    )
     locked.save(update_fields=["finished_at", "updated_at"])
     tallies.record_finished(visit=locked, progress=progress)
     return locked
+
+
+def record_access(*, visits, kind, user=None, api_key=None) -> None:
+    """Note who read these visits' sheets, and how (SheetAccess): a staff user, or an API key."""
+    reader = f"API key {api_key.name}" if api_key else user.get_username()
+    for visit in visits:  # one, or a few from a FHIR search: one plain INSERT each
+        SheetAccess.objects.create(kind=kind, visit_code=visit.code, user=user, reader=reader[:160])
+
+
+def purge_access_log() -> int:
+    """Delete sheet access records older than DECISIONAID_ACCESS_LOG_DAYS; returns how many."""
+    cutoff = timezone.now() - datetime.timedelta(days=settings.DECISIONAID_ACCESS_LOG_DAYS)
+    deleted, _by_model = SheetAccess.objects.filter(at__lt=cutoff).delete()
+    return deleted
 
 
 @transaction.atomic

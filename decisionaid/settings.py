@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,12 +67,14 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "decisionaid.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "decisionaid.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Lets the content history record which signed-in editor made each change.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "decisionaid.staff_sessions.StaffWorkingDayMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -107,6 +110,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # AxesStandaloneBackend comes first: a locked-out client is refused before its password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "decisionaid.ops.AddressLimitBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -117,7 +121,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# The clinic's language: staff pages, the discussion sheet and its PDF (en or es).
+LANGUAGE_CODE = os.environ.get("DECISIONAID_CLINIC_LANGUAGE", "en")
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language the tablet starts in, and returns to when it is handed back.
+DECISIONAID_DEFAULT_LANGUAGE = os.environ.get("DECISIONAID_DEFAULT_LANGUAGE", LANGUAGE_CODE)
+for _name, _code in (
+    ("DECISIONAID_CLINIC_LANGUAGE", LANGUAGE_CODE),
+    ("DECISIONAID_DEFAULT_LANGUAGE", DECISIONAID_DEFAULT_LANGUAGE),
+):
+    if _code not in dict(LANGUAGES):
+        raise ImproperlyConfigured(f"{_name} must be one of {', '.join(dict(LANGUAGES))}.")
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -141,6 +156,14 @@ STORAGES = {
 # a session's age is an idle limit (patients: DECISIONAID_PATIENT_IDLE_MINUTES, set at Start).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_SAVE_EVERY_REQUEST = True
+# Staff (decisionaid.staff_sessions): signed out after this idle time, after a working day at
+# most, and when the browser closes; each sign-in starts a fresh session.
+DECISIONAID_STAFF_IDLE_MINUTES = env_int("DECISIONAID_STAFF_IDLE_MINUTES", 30)
+DECISIONAID_STAFF_MAX_HOURS = env_int("DECISIONAID_STAFF_MAX_HOURS", 10)
+# Find-by-code look-ups a staff member may make in a minute (per app server).
+DECISIONAID_FIND_PER_MINUTE = env_int("DECISIONAID_FIND_PER_MINUTE", 20)
+SESSION_COOKIE_AGE = 60 * DECISIONAID_STAFF_IDLE_MINUTES
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -188,6 +211,9 @@ CONTENT_SECURITY_POLICY = {
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# And any username from one address: a higher limit, so a busy front desk is not locked out
+# by one person's typing (decisionaid.ops.AddressLimitBackend).
+DECISIONAID_LOGIN_ADDRESS_LIMIT = env_int("DECISIONAID_LOGIN_ADDRESS_LIMIT", 20)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "decisionaid.ops.locked_out"
 AXES_USERNAME_CALLABLE = "decisionaid.ops.sign_in_username"
@@ -210,6 +236,8 @@ LOGOUT_REDIRECT_URL = "login"
 DECISIONAID_EMERGENCY_NUMBER = os.environ.get("DECISIONAID_EMERGENCY_NUMBER", "911")
 # How long a visit (and its answers) is kept before purge_visits deletes it.
 DECISIONAID_RETENTION_DAYS = env_int("DECISIONAID_RETENTION_DAYS", 7)
+# Who read which sheet is kept this long (decisionaid.models.SheetAccess), then purged.
+DECISIONAID_ACCESS_LOG_DAYS = env_int("DECISIONAID_ACCESS_LOG_DAYS", 180)
 # A patient session idle for longer than this is ended by the server.
 DECISIONAID_PATIENT_IDLE_SECONDS = 60 * env_int("DECISIONAID_PATIENT_IDLE_MINUTES", 30)
 # On the tablet, "Are you still there?" appears after this many idle seconds, then counts down

@@ -10,7 +10,11 @@ themselves (`Stage.flags`).
 import math
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import prefetch_related_objects
+from django.utils import translation
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
 
 from decisionaid.models import Visit
 from decisionaid.stages import FlagGroup, Progress
@@ -19,6 +23,7 @@ from decisionaid.stages.history import HistoryStage
 from decisionaid.stages.leaning import LeaningStage
 from decisionaid.stages.learn import LearnStage
 from decisionaid.stages.questions import QuestionsStage
+from decisionaid.stages.retell import retold
 from decisionaid.stages.values import ValuesStage
 from topics.models import NOT_SURE, Citation, Topic
 
@@ -97,16 +102,20 @@ class Fit:
 
     @property
     def text(self):
-        said = f"Said most important: {_joined(self.toward + self.away)}."
+        said = _("Said most important: %(values)s.") % {
+            "values": get_text_list(self.toward + self.away, _("and"))
+        }
         if self.fits:
-            return f"{said} That points toward this option."
-        elsewhere = _joined(self.away_options, "or")
+            return " ".join([said, _("That points toward this option.")])
+        elsewhere = {"options": get_text_list(self.away_options, _("or"))}
         if not self.toward:
-            return f"{said} That points toward {elsewhere}. Worth talking over."
-        return (
-            f"{said} Some of that points toward this option, some toward {elsewhere}. "
-            "Worth talking over."
-        )
+            then = _("That points toward %(options)s. Worth talking over.")
+        else:
+            then = _(
+                "Some of that points toward this option, some toward %(options)s. "
+                "Worth talking over."
+            )
+        return " ".join([said, then % elsewhere])
 
 
 @dataclass(frozen=True)
@@ -126,6 +135,8 @@ class Sheet:
     citations: tuple[Citation, ...]
     learn_read: tuple[str, ...] = ()
     learn_missed: tuple[str, ...] = ()
+    # The patient's language, named in the clinic's, when it is not the clinic's language.
+    completed_in: str = ""
 
     @property
     def compact(self):
@@ -159,14 +170,23 @@ class Sheet:
 
     @property
     def content_changed(self):
-        """True when an editor changed the topic after this visit was answered."""
-        return self.visit.content_version != self.topic.content_version
+        """True when an editor changed the content the patient read after this visit."""
+        return self.visit.content_version != self.visit.content_topic.content_version
 
 
 def build_sheet(visit) -> Sheet:
-    """Everything the discussion sheet shows for one finished visit."""
-    progress = Progress(visit.answers.all())
-    topic = visit.topic
+    """Everything the discussion sheet shows for one finished visit, in the clinic's language
+    (LANGUAGE_CODE): a visit in another language is retold by its answers' keys."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _build_sheet(visit)
+
+
+def _build_sheet(visit):
+    topic = visit.topic.translation_for(settings.LANGUAGE_CODE) or visit.topic
+    answers = visit.answers.all()
+    if visit.language != topic.language:
+        answers = retold(answers, topic)
+    progress = Progress(answers)
     prefetch_related_objects([topic], "options__evidence__citations", "options__risks__citations")
     options, citations = _evidence(topic)
     choice = LeaningStage.choice(progress.answers_for(LeaningStage.slug))
@@ -179,6 +199,7 @@ def build_sheet(visit) -> Sheet:
     return Sheet(
         visit=visit,
         topic=topic,
+        completed_in=_language_name(visit.language) if visit.language != topic.language else "",
         flags=tuple(progress.flags(visit)),
         history=tuple(_history_rows(progress.answers_for(HistoryStage.slug))),
         leaning=choice.display if choice else "",
@@ -193,6 +214,11 @@ def build_sheet(visit) -> Sheet:
         learn_read=tuple(screen.short for screen in read),
         learn_missed=tuple(screen.short for screen in missed),
     )
+
+
+def _language_name(code):
+    """A language's name in the active language, e.g. "Spanish" on an English sheet."""
+    return translation.get_language_info(code)["name_translated"]
 
 
 def flag_groups(visit) -> tuple[FlagGroup, ...]:
@@ -212,7 +238,7 @@ def _history_rows(answers):
         if a.key == STAGE_DONE:
             continue
         typed = not a.sheet_note and a.display == a.value and a.value != ""
-        answer = a.sheet_note or a.display or "(left empty)"
+        answer = a.sheet_note or a.display or _("(left empty)")
         yield HistoryRow(a.sheet_label or a.prompt, answer, typed, advised=bool(a.message))
 
 
@@ -236,11 +262,6 @@ def leaning_fit(progress, titles=None):
         away=tuple(v.sheet_label or v.prompt for v in away),
         away_options=tuple(titles.get(k, k) for k in elsewhere),
     )
-
-
-def _joined(items, word="and"):
-    items = list(items)
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {word} {items[-1]}"
 
 
 def _ranked_values(answers):
@@ -307,7 +328,7 @@ def _evidence(topic):
                 tuple(statements["benefit"]),
                 tuple(statements["harm"]),
                 tuple(risks),
-                same_as=" and ".join(earlier),
+                same_as=get_text_list(list(earlier), _("and")),
                 same_harms=len(same["harm"]),
                 same_risks=len(same["risk"]),
             )

@@ -20,6 +20,7 @@ journey = (
         path("visit/finished/", views.finished, name="finished"),
         path("visit/end/", views.end, name="end"),
         path("text-size/", views.text_size, name="text_size"),
+        path("language/", views.language, name="language"),
         path("visit/<slug:stage>/", views.stage, name="stage"),
         path("visit/<slug:stage>/<int:screen>/", views.stage, name="stage_screen"),
     ],

@@ -6,10 +6,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from decisionaid import services, stages
 from decisionaid.context_processors import TEXT_SIZE_SESSION_KEY, TEXT_SIZES
+from decisionaid.middleware import SESSION_LANGUAGE
 from decisionaid.models import Answer, Visit
 from decisionaid.stages.safety import SafetyStage
 from decisionaid.stages.understanding import UnderstandingStage
@@ -17,9 +19,10 @@ from topics.models import Topic
 
 SESSION_VISIT = "visit_id"
 
-NO_VISIT = "Your visit has ended, or it has not started yet. You can start again below."
-FINISHED = "You have finished. Your answers are saved and can no longer be changed."
-ANSWER_FIRST = "Please answer this step first."
+NO_VISIT = _("Your visit has ended, or it has not started yet. You can start again below.")
+FINISHED = _("You have finished. Your answers are saved and can no longer be changed.")
+ANSWER_FIRST = _("Please answer this step first.")
+HANDED_BACK = _("Thank you. The tablet is ready for the next person.")
 
 
 def _visit_for_session(request):
@@ -27,7 +30,7 @@ def _visit_for_session(request):
     visit_id = request.session.get(SESSION_VISIT)
     if not isinstance(visit_id, int):
         return None, None
-    visits = Visit.objects.select_related("topic").prefetch_related("answers")
+    visits = Visit.objects.select_related("topic", "content_topic").prefetch_related("answers")
     visit = visits.filter(pk=visit_id).first()
     if visit is None or visit.is_expired:
         request.session.flush()
@@ -51,11 +54,11 @@ def _open_visit_or_redirect(request):
 def _journey_context(visit, stage, **extra):
     return {
         "visit": visit,
-        "topic": visit.topic,
+        "topic": visit.content_topic,
         "step": stages.step(stage),
         "steps": stages.total_steps(),
-        "heading": stage.heading(visit.topic),
-        "back_url": stages.previous_url(stage, visit.topic),
+        "heading": stage.heading(visit.content_topic),
+        "back_url": stages.previous_url(stage, visit.content_topic),
         **extra,
     }
 
@@ -69,17 +72,32 @@ def _stage_context(visit, form, progress):
         bar=stages.step(type(form)) - 1 + form.done_fraction(),
         heading=form.screen_heading(),
         step_note=form.screen_note(),
-        back_url=form.back_url(stages.previous_url(type(form), visit.topic)),
+        back_url=form.back_url(stages.previous_url(type(form), visit.content_topic)),
         **form.page_context(progress),
     )
 
 
 def home(request):
     """Welcome: the clinic's published topics. With only one, go straight to its welcome."""
-    topics = list(Topic.objects.published())
+    topics = list(Topic.objects.published().prefetch_related("translations"))
     if len(topics) == 1:
-        return render(request, "decisionaid/welcome.html", {"topic": topics[0], "only": True})
-    return render(request, "decisionaid/home.html", {"topics": topics})
+        return render(request, "decisionaid/welcome.html", _welcome(request, topics[0], only=True))
+    language = request.LANGUAGE_CODE
+    shown = [topic.translation_for(language) or topic for topic in topics]
+    context = {"topics": shown, "languages": settings.LANGUAGES}
+    return render(request, "decisionaid/home.html", context)
+
+
+def _welcome(request, topic, only=False):
+    """Welcome in the chosen language, and which languages this topic can be read in."""
+    readable = {code for code, _name in settings.LANGUAGES if topic.translation_for(code)}
+    return {
+        "topic": topic.translation_for(request.LANGUAGE_CODE) or topic,
+        "source": topic,
+        "only": only,
+        "missing": [(code, name) for code, name in settings.LANGUAGES if code not in readable],
+        "languages": settings.LANGUAGES,
+    }
 
 
 def about(request):
@@ -89,21 +107,25 @@ def about(request):
 
 
 def welcome(request, slug):
-    topic = get_object_or_404(Topic.objects.published(), slug=slug)
-    return render(request, "decisionaid/welcome.html", {"topic": topic})
+    topics = Topic.objects.published().prefetch_related("translations")
+    topic = get_object_or_404(topics, slug=slug)
+    return render(request, "decisionaid/welcome.html", _welcome(request, topic))
 
 
 @require_POST
 def start(request, slug):
     topic = get_object_or_404(Topic.objects.published(), slug=slug)
-    visit, _ = _visit_for_session(request)
+    visit, _progress = _visit_for_session(request)
     if visit and visit.topic_id == topic.pk and not visit.is_finished:
         return redirect("journey:resume")
-    size = request.session.get(TEXT_SIZE_SESSION_KEY)  # chosen on Welcome, by this patient
+    size = request.session.get(TEXT_SIZE_SESSION_KEY)  # chosen on Welcome, by this patient,
+    language = request.LANGUAGE_CODE
     request.session.flush()
     if size:
         request.session[TEXT_SIZE_SESSION_KEY] = size
-    visit = services.start_visit(topic=topic)
+    visit = services.start_visit(topic=topic, language=language)
+    # Read in one language from here on: the topic's own where it is not translated.
+    request.session[SESSION_LANGUAGE] = visit.language
     request.session[SESSION_VISIT] = visit.pk
     # Every request saves the session (SESSION_SAVE_EVERY_REQUEST), so this is an idle limit.
     request.session.set_expiry(settings.DECISIONAID_PATIENT_IDLE_SECONDS)
@@ -131,7 +153,7 @@ def stage(request, stage, screen=1):
     if not progress.can_open(stage):
         messages.info(request, ANSWER_FIRST)
         return redirect(progress.first_open_url())
-    content = stage.content(visit.topic)
+    content = stage.content(visit.content_topic)
     if not 1 <= screen <= stage.screen_count(content):
         return redirect(stage.url())  # a screen number typed or kept from older content
     saved = progress.answers_for(stage.slug)
@@ -139,7 +161,7 @@ def stage(request, stage, screen=1):
         # Not `request.POST or None`: a POST with no fields (the Learn step has none) must
         # still bind, or Continue would silently not save.
         request.POST if request.method == "POST" else None,
-        topic=visit.topic,
+        topic=visit.content_topic,
         content=content,
         screen=screen,
         saved=saved,
@@ -226,12 +248,11 @@ def review(request):
         except (services.VisitClosed, services.VisitIncomplete):
             return redirect("journey:resume")
         return redirect("journey:finished")
-    sections = [
-        (s.heading(visit.topic), s.url(), rows) for s, rows in progress.summary(visit.topic)
-    ]
+    topic = visit.content_topic
+    sections = [(s.heading(topic), s.url(), rows) for s, rows in progress.summary(topic)]
     context = {
         "visit": visit,
-        "topic": visit.topic,
+        "topic": topic,
         "step": stages.total_steps(),
         "steps": stages.total_steps(),
         "heading": stages.REVIEW_TITLE,
@@ -242,31 +263,49 @@ def review(request):
 
 
 def finished(request):
-    visit, _ = _visit_for_session(request)
+    visit, _progress = _visit_for_session(request)
     if visit is None:
         messages.info(request, NO_VISIT)
         return redirect("home")
     if not visit.is_finished:
         return redirect("journey:resume")
-    return render(request, "decisionaid/finished.html", {"visit": visit, "topic": visit.topic})
+    context = {"visit": visit, "topic": visit.content_topic}
+    return render(request, "decisionaid/finished.html", context)
 
 
 @require_POST
 def text_size(request):
     """Remember the chosen text size for this tablet session; works without JavaScript."""
     size = request.POST.get("size")
-    if size in {key for key, _, _ in TEXT_SIZES}:
+    if size in {key for key, _label, _description in TEXT_SIZES}:
         request.session[TEXT_SIZE_SESSION_KEY] = size
+    return redirect(_local_next(request))
+
+
+@require_POST
+def language(request):
+    """English or Español, from Welcome. An open visit goes on in the new language."""
+    code = request.POST.get("language")
+    if code in dict(settings.LANGUAGES):
+        request.session[SESSION_LANGUAGE] = code
+        visit, _progress = _visit_for_session(request)
+        if visit and not visit.is_finished:
+            services.change_language(visit=visit, language=code)
+    return redirect(_local_next(request))
+
+
+def _local_next(request):
+    """The page to go back to: a path on this site, or else home."""
     target = request.POST.get("next", "")
     local = target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return redirect(target if local else reverse("home"))
+    return target if local else reverse("home")
 
 
 @require_POST
 def end(request):
     """Hand the tablet back: forget this visit in the browser. The answers stay saved."""
     request.session.flush()
-    messages.success(request, "Thank you. The tablet is ready for the next person.")
+    messages.success(request, HANDED_BACK)
     return redirect("home")

@@ -235,7 +235,9 @@ def test_an_editors_change_shows_on_the_next_page_despite_the_content_cache(
 
     shipped_topic.options.filter(key="wait-and-review").update(title="Carry on and check later")
     shipped_topic.history_questions.filter(key="pain-duration").update(text="How long has it hurt?")
-    harm = Evidence.objects.filter(option__key="wait-and-review", kind="harm").first()
+    harm = Evidence.objects.filter(
+        option__topic=shipped_topic, option__key="wait-and-review", kind="harm"
+    ).first()
     harm.text = "A newly edited harm statement."
     harm.save()
     shipped_topic.disagreements.update(title="A newly edited disagreement")

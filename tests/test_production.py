@@ -101,7 +101,7 @@ def test_the_readme_staff_commands_work_as_written_on_a_fresh_database(tmp_path)
     loaded = run("manage.py", "load_topics", DATABASE_URL=database)
     assert "prolotherapy-low-back-pain: unchanged" in loaded.stdout
     purged = run("manage.py", "purge_visits", DATABASE_URL=database)
-    assert purged.stdout == "Deleted 0 expired visits and 0 answers.\n"
+    assert purged.stdout == "Deleted 0 expired visits and 0 answers, and 0 sheet access records.\n"
 
 
 # --- headers on every response ---

@@ -408,9 +408,10 @@ def test_the_sheet_takes_the_same_few_queries_however_many_answers(
             "questions": {"suggested": ["right-for-me", "cost-cover", "how-we-know"]},
         }
     )
-    with django_assert_max_num_queries(14) as few:
+    # Reads, and one row in the access log (who read which sheet).
+    with django_assert_max_num_queries(15) as few:
         staff.get(calm.get_absolute_url())
-    with django_assert_max_num_queries(14) as many:
+    with django_assert_max_num_queries(15) as many:
         staff.get(heavy.get_absolute_url())
     assert len(few) == len(many)
 
@@ -427,7 +428,9 @@ def test_purge_deletes_expired_visits_and_their_answers_and_keeps_the_rest(journ
     assert expired_answers > 0
     out = io.StringIO()
     call_command("purge_visits", stdout=out)
-    assert out.getvalue() == f"Deleted 2 expired visits and {expired_answers} answers.\n"
+    assert out.getvalue() == (
+        f"Deleted 2 expired visits and {expired_answers} answers, and 0 sheet access records.\n"
+    )
     assert list(Visit.objects.all()) == [kept]
     assert not Answer.objects.filter(visit_id__in=[v.pk for v in expired]).exists()
     assert Answer.objects.filter(visit=kept).count() > 0
@@ -437,7 +440,7 @@ def test_purge_with_nothing_expired_says_so(journey):
     journey.finish()
     out = io.StringIO()
     call_command("purge_visits", stdout=out)
-    assert out.getvalue() == "Deleted 0 expired visits and 0 answers.\n"
+    assert out.getvalue() == "Deleted 0 expired visits and 0 answers, and 0 sheet access records.\n"
     assert Visit.objects.count() == 1
 
 

@@ -135,6 +135,8 @@ class ContentVersionMixin:
 class TopicAdmin(ContentVersionMixin, SimpleHistoryAdmin):
     list_display = (
         "title",
+        "language",
+        "translations_status",
         "status",
         "last_reviewed",
         "next_review_due",
@@ -142,9 +144,17 @@ class TopicAdmin(ContentVersionMixin, SimpleHistoryAdmin):
         "content_version",
         "edited_since_load",
     )
-    list_filter = ("status", "next_review_due")
+    list_filter = ("status", "language", "next_review_due")
     search_fields = ("title", "slug", "decision", "condition")
-    readonly_fields = ("content_version", "pack_version", "updated_at")
+    readonly_fields = (
+        "content_version",
+        "pack_version",
+        "updated_at",
+        "language",
+        "translations_status",
+        "translated_by",
+        "review_note",
+    )
     prepopulated_fields = {"slug": ("title",)}
     fieldsets = (
         (None, {"fields": ("title", "slug", "status", "decision", "condition", "audience")}),
@@ -165,6 +175,10 @@ class TopicAdmin(ContentVersionMixin, SimpleHistoryAdmin):
                 )
             },
         ),
+        (
+            "Language and translations",
+            {"fields": ("language", "translations_status", "translated_by", "review_note")},
+        ),
         ("Version", {"fields": ("content_version", "pack_version", "updated_at")}),
     )
     inlines = (
@@ -177,6 +191,29 @@ class TopicAdmin(ContentVersionMixin, SimpleHistoryAdmin):
         ValueInline,
         DoctorQuestionInline,
     )
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.select_related("translation_of").prefetch_related("translations")
+
+    @admin.display(description="Translations")
+    def translations_status(self, obj):
+        """For a source, each translation and whether it is current with it; for a
+        translation, its source and whether it is current."""
+        if obj.translation_of_id:
+            source = obj.translation_of
+            if obj.is_current_translation:
+                return f"Translation of {source.title}: current with it"
+            return (
+                f"Translation of {source.title}: OUT OF DATE (translates version "
+                f"{obj.source_version}; the source is now {source.content_version}). Patients "
+                "are offered the source language only until it is updated."
+            )
+        found = [
+            f"{t.language}: {'current' if t.is_current_translation else 'OUT OF DATE'}"
+            for t in obj.translations.all()
+        ]
+        return "; ".join(found) or "None"
 
     @admin.display(boolean=True, description="Review overdue")
     def review_overdue(self, obj):

@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from topics import history, models, packs
+from topics import history, models, packs, translations
 from topics import pack_schema as schema
 
 # Pack fields whose model field has another name, or that are not plain fields.
@@ -121,6 +121,12 @@ def export_topic(topic):
     pack = _entry(schema.Pack, topic)
     for name in DATES:
         pack[name] = pack[name].isoformat() if pack[name] else None
+    if topic.translation_of_id:
+        pack["translation"] = {
+            "source_version": topic.source_version,
+            "translated_by": topic.translated_by,
+            "review_note": topic.review_note,
+        }
     return pack | {
         "citations": [_entry(schema.Citation, c) for c in topic.citations.all()],
         "safety_citations": _keys_of(topic.safety_citations.all()),
@@ -257,7 +263,16 @@ def apply_pack(pack):
     values = _values(schema.Pack, pack, content_version=version, pack_version=version)
     for name in DATES:
         values[name] = datetime.date.fromisoformat(pack[name])
-    topic, _ = models.Topic.objects.update_or_create(slug=pack["slug"], defaults=values)
+    translation = pack.get("translation") or {}
+    values |= {
+        "translation_of": _source_topic(pack) if translation else None,
+        "source_version": translation.get("source_version", ""),
+        "translated_by": translation.get("translated_by", ""),
+        "review_note": translation.get("review_note", ""),
+    }
+    topic, _ = models.Topic.objects.update_or_create(
+        slug=pack["slug"], language=pack["language"], defaults=values
+    )
 
     # Children are replaced wholesale: simpler and safer than diffing, and visits keep their
     # own copy of what the patient saw.
@@ -300,18 +315,34 @@ def apply_pack(pack):
     return topic
 
 
+def _source_topic(pack):
+    source = models.Topic.objects.filter(slug=pack["slug"], translation_of=None).first()
+    if source is None:
+        raise packs.PackError([f"{pack['slug']}.{pack['language']}.yaml: load its source first"])
+    return source
+
+
 def load_pack_file(path, *, check=False, force=False):
-    """Validate one pack file and (unless check) load it. Raises packs.PackError."""
+    """Validate one pack file and (unless check) load it. Raises packs.PackError. A translation
+    must match its source pack file (topics.translations)."""
+    path = Path(path)
     pack = packs.read_pack(path)
     version = packs.content_version(pack)
+    name = f"{pack['slug']} ({pack['language']})" if pack.get("translation") else pack["slug"]
+    if pack.get("translation"):
+        translations.check_against_source(path, pack)
     if check:
-        return LoadResult(pack["slug"], "checked", version)
-    with history.change_reason(f"Loaded from the content pack {Path(path).name}"):
-        return _load(pack, version, force)
+        return LoadResult(name, "checked", version)
+    with history.change_reason(f"Loaded from the content pack {path.name}"):
+        result = _load(pack, version, force)
+    result.slug = name
+    if pack.get("translation"):
+        result.detail = translations.staleness(pack) or result.detail
+    return result
 
 
 def _load(pack, version, force):
-    existing = models.Topic.objects.filter(slug=pack["slug"]).first()
+    existing = models.Topic.objects.filter(slug=pack["slug"], language=pack["language"]).first()
     if existing is None:
         apply_pack(pack)
         return LoadResult(pack["slug"], "created", version)

@@ -1,7 +1,10 @@
 """Numbers in words: the sentence a patient reads beside each picture (IPDAS: more than one
 view). A frequency is "X of every 100 people"; a scale is points from 0 to 100. The pack's
-declaration (topics.pack_schema) says how each part reads, so the sentences come out whole.
+declaration (topics.pack_schema) says how each part reads, so the sentences come out whole, in
+the pack's language: the joining words are translated here, the parts come from the pack.
 """
+
+from django.utils.translation import gettext as _
 
 
 def sentence(numbers):
@@ -12,34 +15,50 @@ def sentence(numbers):
 
 
 def _frequency(n):
-    text = (
-        f"{_capital(n['time_frame'])}, {n['numerator']} of every {n['denominator']} "
-        f"{n['label']} {n['outcome']}"
-    )
-    if n.get("comparator_numerator") is not None:
-        text += (
-            f", compared with {n['comparator_numerator']} of every {n['denominator']} "
-            f"{n['comparator_label']}"
+    parts = {
+        "time_frame": _capital(n["time_frame"]),
+        "numerator": n["numerator"],
+        "denominator": n["denominator"],
+        "label": n["label"],
+        "outcome": n["outcome"],
+        "comparator_numerator": n.get("comparator_numerator"),
+        "comparator_label": n.get("comparator_label", ""),
+    }
+    if parts["comparator_numerator"] is None:
+        return _(
+            "%(time_frame)s, %(numerator)s of every %(denominator)s %(label)s %(outcome)s."
+        ) % (parts)
+    return (
+        _(
+            "%(time_frame)s, %(numerator)s of every %(denominator)s %(label)s %(outcome)s, "
+            "compared with %(comparator_numerator)s of every %(denominator)s "
+            "%(comparator_label)s."
         )
-    return text + "."
+        % parts
+    )
 
 
 def _scale(n):
     parts = [f"{p['value']} {p['label']}{_range(p)}" for p in n["points"]]
     text = f"{_capital(n['measure'])}: {_joined(parts)}."
     if n.get("marker") is not None:
-        text += f" {_capital(n['marker_label'])}: {n['marker']} points."
+        marker = _("%(label)s: %(points)s points.")
+        text += " " + marker % {"label": _capital(n["marker_label"]), "points": n["marker"]}
     return text
 
 
 def _range(point):
     if point.get("low") is None or point.get("high") is None:
         return ""
-    return f" (likely between {point['low']} and {point['high']})"
+    return " " + _("(likely between %(low)s and %(high)s)") % point
 
 
 def _joined(parts):
-    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])}, and {parts[-1]}"
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        return _("%(first)s and %(last)s") % {"first": parts[0], "last": parts[1]}
+    return _("%(list)s, and %(last)s") % {"list": ", ".join(parts[:-1]), "last": parts[-1]}
 
 
 def _capital(text):

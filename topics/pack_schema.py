@@ -329,11 +329,36 @@ class DoctorQuestion(PackModel):
     text: Required = required("The question.", 300)
 
 
+class Translation(PackModel):
+    """What makes a pack a translation of another: <slug>.<language>.yaml beside <slug>.yaml,
+    with the same options, items, keys, citations and numbers, in another language."""
+
+    source_version: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{12}$")] = required(
+        "The content version of the source pack this translates (manage.py load_topics prints "
+        "it). When the source changes, the translation is out of date until this is updated.",
+        why="a translation says which version of its source it matches",
+    )
+    translated_by: Required = required(
+        "Who translated it.", 300, why="readers and reviewers need to know who translated it"
+    )
+    review_note: Required = required(
+        "For staff, not patients: how far the translation has been checked, e.g. that a "
+        "qualified medical translator should review it before clinical use.",
+        why="staff need to know how far the translation has been checked",
+    )
+
+
 class Pack(PackModel):
     """A topic: one decision, its options and evidence, and the questions it asks."""
 
     slug: Annotated[Key, StringConstraints(max_length=80)] = required(
         "Lowercase letters, digits and hyphens; the file is <slug>.yaml."
+    )
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")] = Field(
+        "en", description="The language the pack is written in: en, or es in <slug>.es.yaml."
+    )
+    translation: Translation | None = Field(
+        None, description="Only in a translation: which source version it matches, and by whom."
     )
     status: Topic.Status = Field(Topic.Status.DRAFT, description="draft or published.")
     title: Required = required("The topic's title.", 200)

@@ -21,6 +21,7 @@ from topics.models import RESERVED_KEYS, HistoryQuestion
 from topics.pack_schema import NUMBER_KINDS, NUMBER_MODELS, PATIENT_FIELDS, Pack
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
+SOURCE_LANGUAGE = "en"  # every source pack is English; other languages are translations of one
 
 
 class PackError(Exception):
@@ -29,7 +30,7 @@ class PackError(Exception):
         super().__init__("\n".join(self.errors))
 
 
-def validate_pack(data, filename="<pack>", slug_hint=None):
+def validate_pack(data, filename="<pack>", slug_hint=None, language_hint=None):
     """Return the normalised pack, or raise PackError listing every problem found."""
     try:
         pack = Pack.model_validate(data)
@@ -39,6 +40,24 @@ def validate_pack(data, filename="<pack>", slug_hint=None):
     problems = list(_cross_checks(pack))
     if slug_hint and pack.slug != slug_hint:
         problems.insert(0, ("slug", f"{pack.slug!r} must match the file name {slug_hint!r}"))
+    if language_hint and pack.language != language_hint:
+        problems.insert(
+            0,
+            (
+                "language",
+                f"{pack.language!r} must match the file name's "
+                f"{language_hint!r} (<slug>.yaml is English, <slug>.es.yaml Spanish)",
+            ),
+        )
+    if (pack.language != SOURCE_LANGUAGE) != (pack.translation is not None):
+        problems.insert(
+            0,
+            (
+                "translation",
+                "a pack in another language than English is a "
+                "translation, and needs a translation block; an English pack has none",
+            ),
+        )
     if problems:
         raise PackError(f"{filename}: {path}: {message}" for path, message in problems)
     return normalise(pack)
@@ -70,11 +89,15 @@ def read_pack(path):
         raise PackError([f"{path.name}: not valid YAML: {exc}"]) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise PackError([f"{path.name}: cannot be read: {exc}"]) from exc
-    return validate_pack(data, filename=path.name, slug_hint=path.stem)
+    slug, _, language = path.name.removesuffix(".yaml").partition(".")
+    return validate_pack(
+        data, filename=path.name, slug_hint=slug, language_hint=language or SOURCE_LANGUAGE
+    )
 
 
 def shipped_pack_paths():
-    return sorted(CONTENT_DIR.glob("*.yaml"))
+    """The shipped packs, every source (<slug>.yaml) before any translation (<slug>.es.yaml)."""
+    return sorted(CONTENT_DIR.glob("*.yaml"), key=lambda p: (p.name.count(".") > 1, p.name))
 
 
 def content_version(pack):

@@ -8,6 +8,7 @@ one class (see `base.Stage`), one template, and one line here.
 from collections import defaultdict
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from decisionaid.stages.base import FlagGroup, FlagItem, Stage
 
@@ -29,7 +30,7 @@ STAGES = [
     LeaningStage,
     QuestionsStage,
 ]
-REVIEW_TITLE = "Check your answers"
+REVIEW_TITLE = gettext_lazy("Check your answers")
 
 
 def by_slug(slug):

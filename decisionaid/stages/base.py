@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from decisionaid.models import Answer
 
 Outcome = Answer.Outcome
-CHOOSE_ONE = "Choose one answer."
+CHOOSE_ONE = gettext_lazy("Choose one answer.")
 # The answer a stage of several screens saves once all of them are answered. No content key
 # can take this form (keys are lowercase letters, digits and hyphens).
 STAGE_DONE = "_done"
@@ -80,7 +82,7 @@ def radio(label, choices, help_text=""):
         help_text=help_text,
         error_messages={
             "required": CHOOSE_ONE,
-            "invalid_choice": "Choose one of the answers shown.",
+            "invalid_choice": gettext_lazy("Choose one of the answers shown."),
         },
     )
 
@@ -130,7 +132,9 @@ class Stage(forms.Form):
     def screen_note(self):
         """Where the patient is inside the stage, e.g. "Part 2 of 3"; empty for one screen."""
         count = self.screen_count(self.content)
-        return f"Part {self.screen} of {count}" if count > 1 else ""
+        if count == 1:
+            return ""
+        return _("Part %(screen)d of %(count)d") % {"screen": self.screen, "count": count}
 
     def done_fraction(self):
         """How far through the stage this screen is, for the progress bar: 1 on its last."""

@@ -1,5 +1,7 @@
 from django import forms
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from decisionaid.stages.base import STAGE_DONE, AnswerData, FlagItem, Stage, flag_group, radio
 from topics.models import HistoryChoice, HistoryQuestion
@@ -13,7 +15,7 @@ class HistoryStage(Stage):
     screens. Some answers tailor what Learn shows them; all go on the sheet."""
 
     slug = "history"
-    title = "About you"
+    title = gettext_lazy("About you")
     template = "decisionaid/stage_history.html"
 
     def __init__(self, *args, content, **kwargs):
@@ -55,7 +57,9 @@ class HistoryStage(Stage):
 
     def _first_unanswered(self, answered):
         """The first screen with a question not yet answered, or None."""
-        for number, (_, questions) in enumerate(_screens(self.content["questions"], None), 1):
+        for number, (_heading, questions) in enumerate(
+            _screens(self.content["questions"], None), 1
+        ):
             if any(q.key not in answered for q in questions):
                 return number
         return None
@@ -76,7 +80,7 @@ class HistoryStage(Stage):
             for a in answers
             if a.message
         ]
-        return flag_group(6, "note", "Note", "✎", items, note="Advice shown:")
+        return flag_group(6, "note", _("Note"), "✎", items, note=_("Advice shown:"))
 
 
 def _screens(questions, topic):
@@ -96,20 +100,22 @@ def _choice_field(question):
 
 def _scale_field(question):
     field = radio(question.text, [(str(n), str(n)) for n in SCALE], question.help)
-    field.ends = (f"0 = {question.low_label}", f"10 = {question.high_label}")
+    field.ends = (f"0 = {question.low_label}", f"10 = {question.high_label}")  # numbers: no words
     return field
 
 
 def _text_field(question):
     return forms.CharField(
         label=question.text,
-        help_text=question.help or f"Up to {TEXT_LIMIT} characters. You can leave this empty.",
+        help_text=question.help
+        or _("Up to %(limit)d characters. You can leave this empty.") % {"limit": TEXT_LIMIT},
         required=False,
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={
-            "max_length": "Please use %(limit_value)d characters or fewer "
-            "(you used %(show_value)d)."
+            "max_length": gettext_lazy(
+                "Please use %(limit_value)d characters or fewer (you used %(show_value)d)."
+            )
         },
     )
 
@@ -131,7 +137,9 @@ def _answer(question, value):
         "order": question.order,
     }
     if question.kind == HistoryQuestion.Kind.SCALE:
-        return AnswerData(value=value, display=f"{value} out of 10", **common)
+        return AnswerData(
+            value=value, display=_("%(value)s out of 10") % {"value": value}, **common
+        )
     if question.kind == HistoryQuestion.Kind.TEXT:
         return AnswerData(value=value, display=value, **common)
     choice = next(c for c in question.choices.all() if c.key == value)

@@ -1,6 +1,8 @@
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from decisionaid.stages.base import AnswerData, Stage
 from decisionaid.stages.history import HistoryStage
@@ -32,27 +34,42 @@ class Screen:
 
 # (key, heading, progress note) of the screens before and after the options.
 BEFORE = [
-    ("about", "About the treatment", "About the treatment"),
-    ("glance", "Your options at a glance", "All options at a glance"),
+    ("about", gettext_lazy("About the treatment"), gettext_lazy("About the treatment")),
+    ("glance", gettext_lazy("Your options at a glance"), gettext_lazy("All options at a glance")),
 ]
-AFTER = [("unknowns", "What we don't know, and how sure we are", "What we don't know")]
+AFTER = [
+    (
+        "unknowns",
+        gettext_lazy("What we don't know, and how sure we are"),
+        gettext_lazy("What we don't know"),
+    )
+]
 
 
 def screens(topic, options):
     """Learn's screens, in order: the treatment, every option at a glance, one screen per option
     in the pack's order, then what we don't know."""
     count = len(options)
-    found = [Screen(n, key, key, heading, note) for n, (key, heading, note) in enumerate(BEFORE, 1)]
+    found = [
+        Screen(n, key, key, str(heading), str(note))
+        for n, (key, heading, note) in enumerate(BEFORE, 1)
+    ]
     for i, option in enumerate(options, 1):
-        note = f"Option {i} of {count}"
+        note = _("Option %(number)d of %(count)d") % {"number": i, "count": count}
         found.append(Screen(len(found) + 1, option.key, "option", option.title, note, option))
-    found += [Screen(len(found) + 1, key, key, heading, note) for key, heading, note in AFTER]
+    found += [
+        Screen(len(found) + 1, key, key, str(heading), str(note)) for key, heading, note in AFTER
+    ]
     return found
 
 
 def screen_headings(options):
     """(key, heading) of every Learn screen, for options given as (key, title) pairs."""
-    return [(k, h) for k, h, _ in BEFORE] + list(options) + [(k, h) for k, h, _ in AFTER]
+    return (
+        [(k, str(h)) for k, h, _note in BEFORE]
+        + list(options)
+        + [(k, str(h)) for k, h, _note in AFTER]
+    )
 
 
 class LearnStage(Stage):
@@ -60,7 +77,7 @@ class LearnStage(Stage):
     recorded when it is opened, and Continue on the last one records that Learn was read."""
 
     slug = "learn"
-    title = "Learn about your options"
+    title = gettext_lazy("Learn about your options")
     template = "decisionaid/stage_learn.html"
 
     def __init__(self, *args, content, **kwargs):
@@ -93,7 +110,11 @@ class LearnStage(Stage):
             return []
         return [
             AnswerData(
-                key=key, prompt=self.this.heading, value="yes", display="Opened", order=self.screen
+                key=key,
+                prompt=self.this.heading,
+                value="yes",
+                display=_("Opened"),
+                order=self.screen,
             )
         ]
 
@@ -102,7 +123,11 @@ class LearnStage(Stage):
             return []
         return [
             AnswerData(
-                key=SEEN, prompt="Read about the options", value="yes", display="Yes", order=0
+                key=SEEN,
+                prompt=_("Read about the options"),
+                value="yes",
+                display=_("Yes"),
+                order=0,
             )
         ]
 
@@ -113,7 +138,7 @@ class LearnStage(Stage):
     def page_context(self, progress):
         topic = self.topic
         comparison = cache.get_or_set(
-            f"learn-comparison:{topic.pk}:{topic.content_version}",
+            f"learn-comparison:{topic.pk}:{topic.content_version}:{get_language()}",
             lambda: render_comparison(topic, level=2),
             COMPARISON_SECONDS,
         )
@@ -130,7 +155,7 @@ class LearnStage(Stage):
                 for i, o in enumerate(options, 3)
             ],
             "aside_url": self.url(2) if option else "",
-            "aside_label": f"All {len(options)} options at a glance",
+            "aside_label": _("All %(count)d options at a glance") % {"count": len(options)},
             "details": comparison["details"][option.key] if option else "",
             "tailored": [
                 a
@@ -143,9 +168,9 @@ class LearnStage(Stage):
     @classmethod
     def summary(cls, answers, topic):
         opened, missed = cls.reading(answers, list(topic.options.all()))
-        rows = [("You read", "\n".join(s.heading for s in opened) or "(none yet)")]
+        rows = [(_("You read"), "\n".join(s.heading for s in opened) or _("(none yet)"))]
         if missed:
-            rows.append(("You have not opened", "\n".join(s.heading for s in missed)))
+            rows.append((_("You have not opened"), "\n".join(s.heading for s in missed)))
         return rows
 
     @staticmethod

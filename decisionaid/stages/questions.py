@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from decisionaid.stages.base import AnswerData, Stage
 from topics.models import OWN_QUESTIONS
@@ -10,25 +12,26 @@ class QuestionsStage(Stage):
     """Suggested questions for the doctor to tick, and the patient's own words."""
 
     slug = "questions"
-    title = "Questions for your doctor"
+    title = gettext_lazy("Questions for your doctor")
     template = "decisionaid/stage_questions.html"
 
     suggested = forms.MultipleChoiceField(
-        label="Which of these would you like to ask your doctor?",
-        help_text="Tick any you want. You can skip this.",
+        label=gettext_lazy("Which of these would you like to ask your doctor?"),
+        help_text=gettext_lazy("Tick any you want. You can skip this."),
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         required=False,
-        error_messages={"invalid_choice": "Choose only from the list shown."},
+        error_messages={"invalid_choice": gettext_lazy("Choose only from the list shown.")},
     )
     own = forms.CharField(
-        label="Your own questions or worries (optional)",
-        help_text=f"Up to {OWN_QUESTION_LIMIT} characters. Please do not write your name.",
+        label=gettext_lazy("Your own questions or worries (optional)"),
         required=False,
         max_length=OWN_QUESTION_LIMIT,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={
-            "max_length": "Your questions are too long. Please use %(limit_value)d characters "
-            "or fewer (you used %(show_value)d)."
+            "max_length": gettext_lazy(
+                "Your questions are too long. Please use %(limit_value)d characters or fewer "
+                "(you used %(show_value)d)."
+            )
         },
     )
 
@@ -36,6 +39,9 @@ class QuestionsStage(Stage):
         super().__init__(*args, content=content, **kwargs)
         self.doctor_questions = content["doctor_questions"]
         self.fields["suggested"].choices = [(q.key, q.text) for q in self.doctor_questions]
+        self.fields["own"].help_text = _(
+            "Up to %(limit)d characters. Please do not write your name."
+        ) % {"limit": OWN_QUESTION_LIMIT}
 
     @classmethod
     def content(cls, topic):
@@ -56,12 +62,12 @@ class QuestionsStage(Stage):
                 key=q.key,
                 prompt=q.text,
                 value="yes" if q.key in ticked else "no",
-                display="Yes" if q.key in ticked else "No",
+                display=_("Yes") if q.key in ticked else _("No"),
             )
             for q in self.doctor_questions
         ]
         own = self.cleaned_data["own"]
-        label = self.fields["own"].label
+        label = str(self.fields["own"].label)
         return [*rows, AnswerData(key=OWN_QUESTIONS, prompt=label, value=own, display=own)]
 
     @staticmethod
@@ -76,5 +82,5 @@ class QuestionsStage(Stage):
     @classmethod
     def summary(cls, answers, topic):
         own = cls.own_words(answers)
-        rows = [("Question to ask", a.prompt) for a in cls.ticked(answers)]
-        return [*rows, ("Your own questions", own.display if own else "")]
+        rows = [(_("Question to ask"), a.prompt) for a in cls.ticked(answers)]
+        return [*rows, (_("Your own questions"), own.display if own else "")]

@@ -2,6 +2,8 @@ from django import forms
 from django.db.models.functions import Coalesce, Now
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from decisionaid.stages.base import AnswerData, FlagItem, Outcome, Stage, flag_group
 from topics.models import NONE_OF_THESE, RedFlag
@@ -14,7 +16,7 @@ class SafetyStage(Stage):
     any other to "before you decide on any treatment, tell your doctor"."""
 
     slug = "safety"
-    title = "Safety check"
+    title = gettext_lazy("Safety check")
     template = "decisionaid/stage_safety.html"
     visit_fields = ("emergency_at",)
 
@@ -23,13 +25,14 @@ class SafetyStage(Stage):
         self.red_flags = content["red_flags"]
         # Built here, not declared: `flags` is also the name of this stage's sheet flags.
         self.fields["flags"] = forms.MultipleChoiceField(
-            label="Do any of these apply to you now?",
-            help_text="Tick all that apply.",
-            choices=[(f.key, f.text) for f in self.red_flags] + [(NONE_OF_THESE, "None of these")],
+            label=_("Do any of these apply to you now?"),
+            help_text=_("Tick all that apply."),
+            choices=[(f.key, f.text) for f in self.red_flags]
+            + [(NONE_OF_THESE, _("None of these"))],
             widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
             error_messages={
-                "required": 'Tick any that apply to you, or tick "None of these".',
-                "invalid_choice": "Choose only from the list shown.",
+                "required": _('Tick any that apply to you, or tick "None of these".'),
+                "invalid_choice": _("Choose only from the list shown."),
             },
         )
 
@@ -52,8 +55,10 @@ class SafetyStage(Stage):
         flags = self.cleaned_data["flags"]
         if NONE_OF_THESE in flags and len(flags) > 1:
             raise forms.ValidationError(
-                'You ticked "None of these" and a symptom. Tick the symptoms that apply, '
-                'or only "None of these".'
+                _(
+                    'You ticked "None of these" and a symptom. Tick the symptoms that apply, '
+                    'or only "None of these".'
+                )
             )
         return flags
 
@@ -65,7 +70,7 @@ class SafetyStage(Stage):
                 key=f.key,
                 prompt=f.text,
                 value="yes" if f.key in ticked else "no",
-                display="Yes" if f.key in ticked else "No",
+                display=_("Yes") if f.key in ticked else _("No"),
                 outcome=OUTCOMES[f.tier] if f.key in ticked else Outcome.NONE,
             )
             for f in self.red_flags
@@ -87,17 +92,21 @@ class SafetyStage(Stage):
 
     @classmethod
     def summary(cls, answers, topic):
-        ticked = [(a.prompt, "Yes") for a in answers if a.value == "yes"]
-        return ticked or [("Warning signs", "None of these")]
+        ticked = [(a.prompt, _("Yes")) for a in answers if a.value == "yes"]
+        return ticked or [(_("Warning signs"), _("None of these"))]
 
     @classmethod
     def flags(cls, answers, visit):
         emergency = [FlagItem(a.prompt) for a in answers if a.outcome == Outcome.EMERGENCY]
         if visit.emergency_at and not emergency:
             when = timezone.localtime(visit.emergency_at).strftime("%H:%M")
-            emergency = [FlagItem(f"Ticked an emergency sign at {when}, then unticked it.")]
+            emergency = [
+                FlagItem(
+                    _("Ticked an emergency sign at %(time)s, then unticked it.") % {"time": when}
+                )
+            ]
         soon = [FlagItem(a.prompt) for a in answers if a.outcome == Outcome.FLAG]
         return [
-            *flag_group(0, "emergency", "EMERGENCY sign", "⚠", emergency),
-            *flag_group(1, "red-flag", "See a doctor soon", "⚠", soon),
+            *flag_group(0, "emergency", _("EMERGENCY sign"), "⚠", emergency),
+            *flag_group(1, "red-flag", _("See a doctor soon"), "⚠", soon),
         ]

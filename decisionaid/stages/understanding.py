@@ -1,16 +1,22 @@
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from decisionaid.stages.base import AnswerData, FlagItem, Outcome, Stage, flag_group, radio
 from topics.models import NOT_SURE
 
-CHOICES = (("true", "True"), ("false", "False"), (NOT_SURE, "Not sure"))
+CHOICES = (
+    ("true", gettext_lazy("True")),
+    ("false", gettext_lazy("False")),
+    (NOT_SURE, gettext_lazy("Not sure")),
+)
 
 
 class UnderstandingStage(Stage):
     """True, false or not sure, for a few statements; each answer gets feedback next."""
 
     slug = "understanding"
-    title = "Check your understanding"
+    title = gettext_lazy("Check your understanding")
     template = "decisionaid/stage_understanding.html"
 
     def __init__(self, *args, content, **kwargs):
@@ -39,10 +45,10 @@ class UnderstandingStage(Stage):
                     key=k.key,
                     prompt=k.statement,
                     value=value,
-                    display=labels[value],
+                    display=str(labels[value]),
                     outcome=outcome,
                     message=k.explanation,
-                    sheet_note="True" if k.answer else "False",
+                    sheet_note=_("True") if k.answer else _("False"),
                 )
             )
         return rows
@@ -53,16 +59,20 @@ class UnderstandingStage(Stage):
     @classmethod
     def flags(cls, answers, visit):
         wrong = [
-            FlagItem(a.prompt, f"Said: {a.display}. It is {a.sheet_note.lower()}.")
+            FlagItem(
+                a.prompt,
+                _("Said: %(said)s. It is %(truth)s.")
+                % {"said": a.display, "truth": a.sheet_note.lower()},
+            )
             for a in answers
             if a.outcome == Outcome.WRONG
         ]
         unsure = [
-            FlagItem(a.prompt, f"It is {a.sheet_note.lower()}.")
+            FlagItem(a.prompt, _("It is %(truth)s.") % {"truth": a.sheet_note.lower()})
             for a in answers
             if a.outcome == Outcome.UNSURE
         ]
         return [
-            *flag_group(2, "knowledge", "Misunderstood", "✗", wrong, "Answered wrongly:"),
-            *flag_group(3, "unsure", "Not sure about", "?", unsure),
+            *flag_group(2, "knowledge", _("Misunderstood"), "✗", wrong, _("Answered wrongly:")),
+            *flag_group(3, "unsure", _("Not sure about"), "?", unsure),
         ]

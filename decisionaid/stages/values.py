@@ -1,3 +1,6 @@
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from decisionaid.stages.base import AnswerData, Stage, radio
 
 
@@ -5,7 +8,7 @@ class ValuesStage(Stage):
     """How much each thing matters, on a 1 to 5 scale labelled at both ends."""
 
     slug = "values"
-    title = "What matters most to you"
+    title = gettext_lazy("What matters most to you")
     template = "decisionaid/stage_values.html"
 
     def __init__(self, *args, content, **kwargs):
@@ -29,8 +32,8 @@ class ValuesStage(Stage):
                 key=v.key,
                 prompt=v.statement,
                 value=self.cleaned_data[v.key],
-                display=f"{self.cleaned_data[v.key]} out of 5 "
-                f"({v.low_label} = 1, {v.high_label} = 5)",
+                display=_("%(score)s out of 5 (%(low)s = 1, %(high)s = 5)")
+                % {"score": self.cleaned_data[v.key], "low": v.low_label, "high": v.high_label},
                 sheet_label=v.sheet_label,
                 points_toward=[o.key for o in v.points_toward.all()],
             )

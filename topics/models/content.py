@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from topics.history import ContentHistory
 
@@ -65,7 +66,9 @@ def validate_numbers(numbers):
 
 class TopicQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Topic.Status.PUBLISHED)
+        """Published topics in their own language: a translation is reached through its
+        source (Topic.translation_for)."""
+        return self.filter(status=Topic.Status.PUBLISHED, translation_of=None)
 
 
 class Topic(models.Model):
@@ -73,7 +76,29 @@ class Topic(models.Model):
         DRAFT = "draft", "Draft (hidden from patients)"
         PUBLISHED = "published", "Published"
 
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80)
+    language = models.CharField(
+        max_length=8,
+        default="en",
+        help_text="The language of this content: en for a source pack, es for its Spanish.",
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="translations",
+        help_text="For a translation: the topic it translates.",
+    )
+    source_version = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text="For a translation: the content version of the source it matches.",
+    )
+    translated_by = models.CharField(max_length=300, blank=True)
+    review_note = models.TextField(
+        blank=True, help_text="For staff: how far a translation has been checked."
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     title = models.CharField(max_length=200)
     decision = models.CharField(
@@ -137,12 +162,30 @@ class Topic(models.Model):
 
     class Meta:
         ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "language"], name="topics_topic_slug_language"),
+        ]
 
     def __str__(self):
-        return self.title
+        return self.title if self.translation_of_id is None else f"{self.title} ({self.language})"
 
     def get_absolute_url(self):
         return reverse("topics:overview", kwargs={"slug": self.slug})
+
+    @property
+    def is_current_translation(self):
+        """True for a translation that matches its source's content as it is now."""
+        return self.source_version == self.translation_of.content_version
+
+    def translation_for(self, language):
+        """This topic in `language`: itself, its published and current translation, or None."""
+        if language == self.language:
+            return self
+        found = next(
+            (t for t in self.translations.all() if t.language == language and t.is_published),
+            None,
+        )
+        return found if found and found.source_version == self.content_version else None
 
     @property
     def is_published(self):
@@ -288,11 +331,11 @@ class Option(models.Model):
 
 
 class Certainty(models.TextChoices):
-    HIGH = "high", "High"
-    MODERATE = "moderate", "Moderate"
-    LOW = "low", "Low"
-    VERY_LOW = "very_low", "Very low"
-    CONFLICTING = "conflicting", "Conflicting: the studies disagree"
+    HIGH = "high", _("High")
+    MODERATE = "moderate", _("Moderate")
+    LOW = "low", _("Low")
+    VERY_LOW = "very_low", _("Very low")
+    CONFLICTING = "conflicting", _("Conflicting: the studies disagree")
 
 
 class Evidence(models.Model):
