@@ -68,15 +68,25 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "decisionaid.middleware.NoStoreMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Before the session, CSRF and every later middleware, any of which may read the body (the
+    # CSRF middleware reads request.POST on every POST); after the middleware above, which only
+    # add headers, so the 413 page gets them all as it passes back through.
+    "decisionaid.limits.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Request bodies: the app takes no files, and decisionaid.limits answers 413 to any multipart
+# body or any body over DATA_UPLOAD_MAX_MEMORY_SIZE before Django reads it (why 64 KB is there).
+# nginx's client_max_body_size in docs/DEPLOYING.md must match it.
+FILE_UPLOAD_HANDLERS = []
+DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 
 ROOT_URLCONF = "decisionaid.urls"
 WSGI_APPLICATION = "decisionaid.wsgi.application"

@@ -5,10 +5,11 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.urls import reverse
 
 from decisionaid.models import Visit
+from tests.clients import Client
 from topics import loader, packs
 from topics.models import Topic
 
@@ -140,6 +141,12 @@ def make_pack(**overrides):
     pack = copy.deepcopy(BASE_PACK)
     pack.update(overrides)
     return pack
+
+
+@pytest.fixture
+def client():
+    """pytest-django's client, posting dicts urlencoded as browsers do here (tests/clients.py)."""
+    return Client()
 
 
 @pytest.fixture

@@ -133,7 +133,7 @@ def test_start_and_hand_back_accept_only_post(client, shipped_topic):
 
 
 def test_a_patient_session_reaches_only_its_own_visit(client, journey, shipped_topic):
-    from django.test import Client
+    from tests.clients import Client
 
     mine = journey.through("history")
     other = Client()

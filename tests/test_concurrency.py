@@ -4,9 +4,9 @@ import threading
 
 import pytest
 from django.db import connection
-from django.test import Client
 
 from decisionaid.models import Answer
+from tests.clients import Client
 from tests.conftest import CALM_ANSWERS, Journey, stage_url
 
 ROUNDS = 40
