@@ -113,6 +113,16 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several tablets at once on one SQLite file (docs/DEPLOYING.md). WAL lets pages read while
+    # an answer is written. IMMEDIATE takes the write lock when a transaction begins, so a writer
+    # waits its turn (up to `timeout` seconds) instead of failing with "database is locked" when
+    # a read lock cannot be upgraded mid-transaction.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # AxesStandaloneBackend comes first: a locked-out client is refused before its password is checked.

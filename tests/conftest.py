@@ -329,3 +329,15 @@ def make_staff(db):
         return staff_client
 
     return make
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings, tmp_path_factory):
+    """On SQLite, test against a database file, as the app runs: Django's in-memory test
+    database shares one cache between connections and locks whole tables, so two requests at
+    once fail there ("database table is locked") where the app's WAL file lets them queue."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["TEST"]["NAME"] = str(tmp_path_factory.mktemp("sqlite") / "test.sqlite3")
