@@ -11,11 +11,14 @@ more than three times the largest of them, so one limit serves the admin too.
 Django reads a body only when something asks for request.POST or request.body (the CSRF
 middleware does, for every POST), and only as many bytes as Content-Length says. This middleware
 looks at the headers alone and answers 413 with a short page before anything reads the body.
+
+Beside it, a query string holding a NUL character is a bad request (400).
 """
 
 import logging
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.shortcuts import render
 
 log = logging.getLogger(__name__)
@@ -44,4 +47,22 @@ class RequestBodyLimitMiddleware:
         if reason:
             log.warning("Refused a request to %s: %s", request.path, reason)
             return render(request, "413.html", status=413)
+        return self.get_response(request)
+
+
+class NulQueryStringMiddleware:
+    """400 for a query string with a NUL character in it, raw or as %00.
+
+    No page takes one, and PostgreSQL refuses NUL in any text it is asked to compare: the
+    admin's list filters (?status__exact=%00) and its autocomplete (term=%00) passed it to the
+    database and answered 500. bench/hostile.py found them.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query:
+            raise BadRequest("NUL in the query string")
         return self.get_response(request)

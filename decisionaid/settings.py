@@ -73,6 +73,7 @@ MIDDLEWARE = [
     # CSRF middleware reads request.POST on every POST); after the middleware above, which only
     # add headers, so the 413 page gets them all as it passes back through.
     "decisionaid.limits.RequestBodyLimitMiddleware",
+    "decisionaid.limits.NulQueryStringMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -139,6 +139,36 @@ def test_a_normal_form_post_still_saves(journey):
     assert set(Answer.objects.values_list("value", flat=True)) == {"no"}
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "status__exact=%00",
+        "slug__startswith=a%00b",
+        "q=%00",
+    ],
+)
+def test_a_nul_in_an_admin_list_query_is_a_bad_request_not_a_server_error(
+    admin_user, shipped_topic, query
+):
+    """PostgreSQL refuses NUL in text it compares; the admin passed it on and answered 500."""
+    client = Client(raise_request_exception=False)
+    client.force_login(admin_user)
+    changelist = reverse("admin:topics_topic_changelist")
+    assert client.get(f"{changelist}?status__exact=published").status_code == 200
+    assert client.get(f"{changelist}?{query}").status_code == 400
+
+
+def test_a_nul_in_the_admin_autocomplete_is_a_bad_request_not_a_server_error(
+    admin_user, shipped_topic
+):
+    client = Client(raise_request_exception=False)
+    client.force_login(admin_user)
+    fields = "app_label=topics&model_name=option&field_name=topic"
+    response = client.get(f"/admin/autocomplete/?{fields}&term=low")
+    assert response.json()["results"][0]["text"] == str(shipped_topic)
+    assert client.get(f"/admin/autocomplete/?{fields}&term=%00").status_code == 400
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_an_editor_saves_the_shipped_topic_and_its_options_well_under_the_limit(
