@@ -231,7 +231,9 @@ class Patient:
         home = Page(self.request("GET", "/", "welcome").text)
         self.request("GET", "/about/", "about")
         self.pause()
-        start = next(f for f in home.forms if f["action"].endswith("/start/"))
+        start = next((f for f in home.forms if f["action"].endswith("/start/")), None)
+        if start is None:
+            raise RuntimeError("the welcome page has no Start button")
         self.request("POST", start["action"], "start", data={"csrfmiddlewaretoken": start["token"]})
 
     def answer(self, stage):
