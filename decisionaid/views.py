@@ -253,7 +253,10 @@ def text_size(request):
     if size in {key for key, _, _ in TEXT_SIZES}:
         request.session[TEXT_SIZE_SESSION_KEY] = size
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    # Only a path on this site: redirect() would take any other word for a view's name.
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
         target = "home"
     return redirect(target)
 
