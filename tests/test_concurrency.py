@@ -1,7 +1,8 @@
 """Saving at the same moment: two tabs on one visit, and a waiting room of tablets on SQLite.
 
-On PostgreSQL and on SQLite alike. On SQLite the test database is a file (tests/conftest.py),
-with the app's own settings: WAL, IMMEDIATE transactions and a busy timeout.
+The two tabs run on whichever database the suite runs on; on SQLite the test database is a file
+(tests/conftest.py) with the app's own settings: WAL, IMMEDIATE transactions and a busy
+timeout. The tablets always run on a fresh SQLite file, through gunicorn.
 """
 
 import threading
