@@ -27,12 +27,12 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 from decisionaid.models import Visit  # noqa: E402
 from decisionaid.pdf import render_sheet_pdf  # noqa: E402
 from decisionaid.sheet import build_sheet  # noqa: E402
+from tests.clients import Client  # noqa: E402
 from tests.conftest import SHIPPED_SLUG, Journey  # noqa: E402
 from topics.models import Topic  # noqa: E402
 

@@ -66,6 +66,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "decisionaid.middleware.NoStoreMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Before the session, CSRF and every later middleware, any of which may read the body (the
+    # CSRF middleware reads request.POST on every POST); after the middleware above, which only
+    # add headers, so the 413 page gets them all as it passes back through.
+    "decisionaid.limits.RequestBodyLimitMiddleware",
+    "decisionaid.limits.NulQueryStringMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "decisionaid.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -75,10 +81,15 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "decisionaid.staff_sessions.StaffWorkingDayMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Request bodies: the app takes no files, and decisionaid.limits answers 413 to any multipart
+# body or any body over DATA_UPLOAD_MAX_MEMORY_SIZE before Django reads it (why 64 KB is there).
+# nginx's client_max_body_size in docs/DEPLOYING.md must match it.
+FILE_UPLOAD_HANDLERS = []
+DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 
 ROOT_URLCONF = "decisionaid.urls"
 WSGI_APPLICATION = "decisionaid.wsgi.application"
@@ -105,6 +116,16 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several tablets at once on one SQLite file (docs/DEPLOYING.md). WAL lets pages read while
+    # an answer is written. IMMEDIATE takes the write lock when a transaction begins, so a writer
+    # waits its turn (up to `timeout` seconds) instead of failing with "database is locked" when
+    # a read lock cannot be upgraded mid-transaction.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # AxesStandaloneBackend comes first: a locked-out client is refused before its password is checked.

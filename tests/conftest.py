@@ -10,10 +10,11 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.urls import reverse
 
 from decisionaid.models import Visit
+from tests.clients import Client
 from topics import loader, packs
 from topics.models import Topic
 
@@ -177,6 +178,12 @@ def make_pack(**overrides):
     pack = copy.deepcopy(BASE_PACK)
     pack.update(overrides)
     return pack
+
+
+@pytest.fixture
+def client():
+    """pytest-django's client, posting dicts urlencoded as browsers do here (tests/clients.py)."""
+    return Client()
 
 
 @pytest.fixture
@@ -401,3 +408,15 @@ def make_staff(db):
         return staff_client
 
     return make
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings, tmp_path_factory):
+    """On SQLite, test against a database file, as the app runs: Django's in-memory test
+    database shares one cache between connections and locks whole tables, so two requests at
+    once fail there ("database table is locked") where the app's WAL file lets them queue."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["TEST"]["NAME"] = str(tmp_path_factory.mktemp("sqlite") / "test.sqlite3")

@@ -8,7 +8,6 @@ import logging
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
@@ -17,6 +16,7 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from decisionaid.models import ApiKey, Visit
+from tests.clients import Client
 from topics import loader
 
 FHIR_JSON = "application/fhir+json; charset=utf-8"

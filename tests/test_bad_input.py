@@ -128,6 +128,14 @@ def test_a_draft_topic_cannot_be_started(client, make_topic):
     assert not Visit.objects.exists()
 
 
+@pytest.mark.parametrize("target", ["!x", "nothing", "admin:index", "https://evil.example/"])
+def test_the_text_size_switch_goes_home_when_next_is_not_a_page_here(client, db, target):
+    response = client.post(reverse("journey:text_size"), {"size": "lg", "next": target})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert client.session["text_size"] == "lg"
+
+
 def test_start_and_hand_back_accept_only_post(client, shipped_topic):
     assert client.get(f"/t/{shipped_topic.slug}/start/").status_code == 405
     assert client.get(reverse("journey:end")).status_code == 405

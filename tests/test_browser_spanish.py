@@ -7,10 +7,10 @@ Screenshots of the Spanish pages land in test-artifacts/screenshots/<size>/es-*.
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from decisionaid.models import Visit
+from tests.clients import Client
 from tests.conftest import DESKTOP, TABLET
 from tests.test_browser_journey import audit
 

@@ -1,23 +1,22 @@
-"""Two tabs on one visit: saving the same stage at the same moment stays whole and single."""
+"""Saving at the same moment: two tabs on one visit, and a waiting room of tablets on SQLite.
+
+The two tabs run on whichever database the suite runs on; on SQLite the test database is a file
+(tests/conftest.py) with the app's own settings: WAL, IMMEDIATE transactions and a busy
+timeout. The tablets always run on a fresh SQLite file, through gunicorn.
+"""
 
 import threading
 
 import pytest
 from django.db import connection
-from django.test import Client
 
+from bench import load
 from decisionaid.models import Answer
+from tests.clients import Client
 from tests.conftest import CALM_ANSWERS, Journey, stage_url
 
 ROUNDS = 40
-
-
-def needs_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "needs PostgreSQL (set DATABASE_URL): SQLite lets one writer in at a time, "
-            "so two tabs can never race there"
-        )
+TABLETS = 12
 
 
 def post_in_step(client, data, barrier, statuses):
@@ -34,7 +33,6 @@ def post_in_step(client, data, barrier, statuses):
 def test_two_tabs_saving_a_stage_at_once_leave_exactly_one_whole_answer_per_item(
     shipped_topic,
 ):
-    needs_postgresql()
     first_tab = Client(raise_request_exception=False)
     visit = Journey(first_tab, shipped_topic).through("values")
     second_tab = Client(raise_request_exception=False)
@@ -60,3 +58,26 @@ def test_two_tabs_saving_a_stage_at_once_leave_exactly_one_whole_answer_per_item
     assert sorted(keys) == sorted(CALM_ANSWERS["values"])
     assert {value for _, value in rows} in ({"1"}, {"5"}), "a mix of both tabs was stored"
     assert Answer.objects.filter(visit=visit).count() == answers_before
+
+
+@pytest.mark.slow
+def test_twelve_tablets_finishing_at_once_on_sqlite_lose_nothing(tmp_path):
+    """Through gunicorn with threads on a fresh SQLite file, as a small clinic runs it: every
+    tablet walks the journey and all press Finish at the same moment (bench/load.py)."""
+    result = load.run(
+        TABLETS,
+        database="sqlite",
+        db_name="tablets",
+        servers=1,
+        workers=2,
+        threads=4,
+        think=(0.05, 0.2),
+        max_seconds=120,
+        together=True,
+        folder=tmp_path,
+    )
+    assert result.errors == []  # each names any answer other than 200 or 302, such as a 500
+    assert result.outcome["visits"] == TABLETS + result.warmed
+    assert result.outcome["unfinished"] == 0
+    assert result.outcome["checked"] >= TABLETS * 35
+    assert (result.outcome["lost"], result.outcome["wrong"]) == (0, 0)

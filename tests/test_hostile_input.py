@@ -1,9 +1,11 @@
 """Hostile input: generated and malicious data against every form a person can post.
 
 Whatever arrives, the app answers below 500 and stores either nothing or one whole stage. Each
-form is attacked by hypothesis with XSS payloads, 100,000-character strings, odd Unicode and NUL
-bytes, lists where one value goes, missing and extra fields, broken encodings, and missing or
-wrong CSRF tokens. Staff forms join ENDPOINTS as they are built (the /login/ page, for one).
+form is attacked by hypothesis with XSS payloads, 5,000- and 100,000-character strings, odd
+Unicode and NUL bytes, lists where one value goes, missing and extra fields, broken encodings,
+and missing or wrong CSRF tokens. Multipart bodies, and bodies over the request body limit (every
+100,000-character one), are refused with 413 before the app reads them (decisionaid.limits).
+Staff forms join ENDPOINTS as they are built (the /login/ page, for one).
 """
 
 import json
@@ -12,13 +14,14 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pytest
-from django.test import Client
+from django.test.client import MULTIPART_CONTENT
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from decisionaid.models import Answer, Visit
 from decisionaid.stages.leaning import READINESS
+from tests.clients import Client
 from tests.conftest import CALM_ANSWERS, Journey, stage_url
 from topics.models import NONE_OF_THESE, NOT_SURE
 
@@ -56,7 +59,12 @@ NASTY = (
 MISSING = object()
 TEXT = st.characters(exclude_categories=("Cs",))  # lone surrogates cannot be sent as UTF-8
 SAFE_TEXT = st.characters(exclude_categories=("Cs", "Cc"))
-LONG = st.sampled_from(["a", "<", "é", "\x00", "\U0001f600"]).map(lambda c: c * 100_000)
+# 5,000 characters fit under the body limit even at 12 urlencoded bytes each; 100,000 never do.
+LONG = st.builds(
+    lambda c, n: c * n,
+    st.sampled_from(["a", "<", "é", "\x00", "\U0001f600"]),
+    st.sampled_from([5_000, 100_000]),
+)
 HOSTILE = st.one_of(st.sampled_from(NASTY), st.text(TEXT, max_size=40))
 EXTRA_KEYS = st.one_of(
     st.sampled_from(["visit_id", "stage", "finished_at", "is_staff", "next", "own[]", "a\x00b"]),
@@ -168,8 +176,10 @@ def any_value(field):
 
 
 def last(value):
-    """What Django reads from a field sent once or many times."""
-    return value[-1] if isinstance(value, list) else value
+    """What Django reads from a field sent once or many times (an empty list sends nothing)."""
+    if isinstance(value, list):
+        return value[-1] if value else ""
+    return value
 
 
 def as_list(value):
@@ -223,7 +233,7 @@ class Attack:
             body = urlencode(payload, doseq=True)
             response = self.client.post(path, body, "application/x-www-form-urlencoded")
         elif encoding == "multipart":
-            response = self.client.post(path, payload)
+            response = self.client.post(path, payload, MULTIPART_CONTENT)
         elif encoding == "json":
             response = self.client.post(path, json.dumps(payload), "application/json")
         else:
@@ -234,9 +244,11 @@ class Attack:
         self.statuses[response.status_code] += 1
         return response
 
-    def check(self, response, payload, before, after):
+    def check(self, response, payload, before, after, encoding):
         """What a person relies on, whatever was sent."""
         assert response.status_code < 500
+        if encoding == "multipart":
+            assert response.status_code == 413, "a multipart body reached the app"
         if response.status_code == 403:
             assert EXPIRED in response.content
         if response.status_code == 200:
@@ -342,12 +354,13 @@ def test_hostile_posts_never_cause_a_server_error_or_a_partial_write(
         raw = data.draw(st.binary(max_size=300), label="raw") if encoding == "raw bytes" else b""
         before = attack.state()
         response = attack.send(payload, csrf, encoding, raw)
-        attack.check(response, payload, before, attack.state())
+        attack.check(response, payload, before, attack.state(), encoding)
 
     post_something()
     # Both sides were exercised: refused posts, and valid ones whose saves were checked.
     assert attack.statuses.total() >= PER_ENDPOINT
     assert 403 in attack.statuses
+    assert 413 in attack.statuses
     assert 200 in attack.statuses if attack.endpoint.fields else 302 in attack.statuses
     if attack.endpoint.stage:
         assert 302 in attack.statuses

@@ -9,12 +9,12 @@ from html import unescape
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from decisionaid import tallies
 from decisionaid.models import DailyTally, Visit
+from tests.clients import Client
 from tests.conftest import CALM_ANSWERS, Journey
 
 INSIGHTS = reverse("staff:insights")

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from django.db import OperationalError, connection
-from django.test import Client
 from django.urls import clear_url_caches, reverse
 
 from decisionaid.models import Answer
+from tests.clients import Client
 from tests.conftest import stage_url
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,11 +10,11 @@ import pytest
 import segno
 from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from decisionaid.models import Answer, Visit
+from tests.clients import Client
 from tests.conftest import Journey
 from tests.pdftext import paper_name
 

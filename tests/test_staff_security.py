@@ -8,12 +8,12 @@ import logging
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from decisionaid.models import ApiKey, SheetAccess
 from decisionaid.staff_sessions import SIGNED_IN_AT
+from tests.clients import Client
 from tests.conftest import Journey
 
 PASSWORD = "correct horse battery staple"

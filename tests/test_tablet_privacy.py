@@ -3,11 +3,11 @@
 import datetime
 
 from django.contrib.sessions.models import Session
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from decisionaid.models import Answer
+from tests.clients import Client
 from tests.conftest import Journey, stage_url
 
 # --- server side (Django test client) ---
