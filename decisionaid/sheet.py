@@ -75,6 +75,15 @@ class OptionEvidence:
     same_harms: int = 0
     same_risks: int = 0
 
+    @property
+    def length(self):
+        """About how much room it takes, in characters: each heading and item counts as a
+        line's worth besides its words."""
+        items = [*self.benefits, *self.harms]
+        words = sum(len(s.text) for s in items) + sum(len(r.description) for r in self.risks)
+        headings = 3 + bool(self.risks) + bool(self.same_as)
+        return words + CHARS_PER_LINE * (headings + len(items) + len(self.risks))
+
 
 @dataclass(frozen=True)
 class HistoryRow:
@@ -148,6 +157,20 @@ class Sheet:
         return lines > COMPACT_AFTER_LINES
 
     @property
+    def evidence_columns(self):
+        """The options in two columns, in order, the first ones on the left, so that the two
+        come out about as long as each other. Not CSS columns: WeasyPrint balances those by
+        laying the text out again and again, which made the PDF five times slower."""
+        return _balanced(self.options, 2, lambda option: option.length)
+
+    @property
+    def source_columns(self):
+        """The sources in three columns, in order: [(first number, sources)]."""
+        columns = _balanced(self.citations, 3, lambda c: len(c.short_reference) + 40)
+        starts = [1 + sum(len(c) for c in columns[:i]) for i in range(len(columns))]
+        return list(zip(starts, columns, strict=True))
+
+    @property
     def learn_screens(self):
         return len(self.learn_read) + len(self.learn_missed)
 
@@ -214,6 +237,20 @@ def _build_sheet(visit):
         learn_read=tuple(screen.short for screen in read),
         learn_missed=tuple(screen.short for screen in missed),
     )
+
+
+def _balanced(items, count, length):
+    """`items` in order, cut into at most `count` runs whose longest is as short as it can be."""
+    items = list(items)
+    if len(items) <= 1 or count <= 1:
+        return [items] if items else []
+    best = None
+    for cut in range(1, len(items)):
+        rest = _balanced(items[cut:], count - 1, length)
+        longest = max(sum(map(length, run)) for run in [items[:cut], *rest])
+        if best is None or longest < best[0]:
+            best = (longest, [items[:cut], *rest])
+    return best[1]
 
 
 def _language_name(code):

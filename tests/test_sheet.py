@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 from weasyprint.urls import URLFetchingError
 
@@ -457,3 +458,23 @@ def test_the_pdf_fetcher_reads_static_files_from_disk():
 def test_the_pdf_fetcher_refuses_everything_else(url):
     with pytest.raises(URLFetchingError):
         StaticFileFetcher().fetch(url)
+
+
+def test_page_two_balances_its_columns_and_keeps_every_option_and_source_in_order(journey):
+    sheet = build_sheet(journey.finish(CALM_ANSWERS))
+    left, right = sheet.evidence_columns
+    assert [o.title for o in left + right] == [o.title for o in sheet.options]
+    lengths = [sum(o.length for o in column) for column in (left, right)]
+    # No other cut of the options in order makes the longer column shorter.
+    options = list(sheet.options)
+    best = min(
+        max(sum(o.length for o in options[:cut]), sum(o.length for o in options[cut:]))
+        for cut in range(1, len(options))
+    )
+    assert max(lengths) == best
+    starts = [start for start, _column in sheet.source_columns]
+    numbered = [c for _start, column in sheet.source_columns for c in column]
+    assert numbered == list(sheet.citations) and starts[0] == 1 and len(starts) == 3
+    html = render_to_string("includes/sheet.html", {"sheet": sheet, "pdf": True})
+    for start in starts:
+        assert f'<ol class="sources-column" start="{start}">' in html
