@@ -440,6 +440,7 @@ def run(
     max_seconds=300,
     together=False,
     folder=None,
+    arrive=None,
 ):
     """Run the bench and check the database; the database is left as the patients left it."""
     database_url = fresh_database(database, db_name, folder)
@@ -464,8 +465,8 @@ def run(
         walkers = [Patient(n, bases, think, deadline, finish_line) for n in range(patients)]
 
         def walk(patient):
-            if not together:  # patients arrive over a few seconds
-                time.sleep(patient.rng.uniform(0, think[1]))
+            if not together:  # patients arrive at random over the first `arrive` seconds
+                time.sleep(patient.rng.uniform(0, arrive if arrive is not None else think[1]))
             try:
                 patient.run()
             except Exception as exc:  # noqa: BLE001 - every failure is counted and reported
@@ -517,7 +518,8 @@ def report(result, args):
     threads = f", {args.threads} threads each" if args.threads > 1 else " (sync)"
     lines = [
         f"{args.database}, {args.servers} app server(s) × {args.workers} workers{threads}; "
-        f"patients {result.patients}, think {result.think[0]}-{result.think[1]} s, "
+        f"patients {result.patients} arriving over {args.arrive or result.think[1]:.0f} s, "
+        f"think {result.think[0]}-{result.think[1]} s, "
         f"wall time {result.elapsed:.0f} s, requests {sum(len(v) for v in client.values())}",
         f"errors: {len(result.errors)}",
         f"visits in database: {outcome['visits']} ({result.warmed} from the warm-up), "
@@ -568,10 +570,17 @@ def main():
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
     parser.add_argument("--think", type=float, nargs=2, default=None, metavar=("MIN", "MAX"))
     parser.add_argument("--together", action="store_true", help="all press Finish at once")
+    parser.add_argument(
+        "--arrive",
+        type=float,
+        default=None,
+        help="seconds over which patients arrive, at random (default: the longest think time)",
+    )
     parser.add_argument("--max-seconds", type=float, default=None)
     args = parser.parse_args()
     args.think = args.think or ((0.05, 0.2) if args.check else (1.0, 3.0))
-    args.max_seconds = args.max_seconds or (60 if args.check else max(300, 40 * args.think[1]))
+    longest = 40 * args.think[1] + (args.arrive or 0)
+    args.max_seconds = args.max_seconds or (60 if args.check else max(300, longest))
     result = run(
         args.patients,
         database=args.database,
@@ -582,6 +591,7 @@ def main():
         think=args.think,
         max_seconds=args.max_seconds,
         together=args.together,
+        arrive=args.arrive,
     )
     report(result, args)
     return 1 if args.check and result.failed else 0

@@ -152,3 +152,16 @@ def test_topics_loaded_before_snapshots_get_one_for_their_current_version(shippe
     (snapshot,) = ContentSnapshot.objects.filter(topic=shipped_topic)
     assert snapshot.version == shipped_topic.content_version
     assert snapshot.pack["slug"] == shipped_topic.slug
+
+
+@pytest.mark.parametrize("tail", ["NaN/", "' OR 1=1 --/", "\u0f64*TV/", "99999999999999999999/"])
+def test_a_history_address_that_is_not_a_number_is_not_found_not_a_server_error(
+    editor, shipped_topic, tail
+):
+    citation = shipped_topic.citations.first()
+    history = reverse("admin:topics_citation_history", args=[citation.pk])
+    record = citation.history.first().history_id
+    assert editor.get(f"{history}{record}/").status_code == 200
+    assert editor.get(f"{history}{tail}").status_code == 404
+    garbage = history.replace(f"/{citation.pk}/", f"/{tail.rstrip('/')}/")
+    assert editor.get(garbage).status_code in (302, 404)  # the admin's own "no such object"

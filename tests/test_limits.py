@@ -170,6 +170,7 @@ def test_a_nul_in_the_admin_autocomplete_is_a_bad_request_not_a_server_error(
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_an_editor_saves_the_shipped_topic_and_its_options_well_under_the_limit(
     live_server, page, shipped_topic

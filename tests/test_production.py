@@ -52,6 +52,7 @@ def test_check_deploy_is_clean_with_the_documented_production_environment():
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
+@pytest.mark.slow  # starts manage.py four times
 def test_management_commands_need_no_environment_but_serving_needs_a_secret_key():
     checked = run("manage.py", "load_topics", "--check")
     assert checked.returncode == 0, checked.stderr

@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -83,6 +85,24 @@ class DoctorQuestionInline(admin.TabularInline):
     extra = 0
 
 
+class HistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's admin, answering 404, not 500, for a history address whose
+    object or version is not a number (the library passes them to the database as they are)."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        _a_number_or_404(object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        _a_number_or_404(object_id, version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def _a_number_or_404(*values):
+    if not all(re.fullmatch(r"[0-9]{1,18}", str(value)) for value in values):
+        raise Http404("No such record.")
+
+
 class ContentVersionMixin:
     """Keeps the topic's content version true after any edit, move or delete, and guards
     publishing. Patient pages cache content by version, so a missed refresh would show stale
@@ -132,7 +152,7 @@ class ContentVersionMixin:
 
 
 @admin.register(Topic)
-class TopicAdmin(ContentVersionMixin, SimpleHistoryAdmin):
+class TopicAdmin(ContentVersionMixin, HistoryAdmin):
     list_display = (
         "title",
         "language",
@@ -319,7 +339,7 @@ def _citations_of_parent_topic(inline, db_field, request, **kwargs):
 
 
 @admin.register(Option)
-class OptionAdmin(ContentVersionMixin, SimpleHistoryAdmin):
+class OptionAdmin(ContentVersionMixin, HistoryAdmin):
     list_display = ("title", "topic", "order", "is_wait", "evidence_count")
     list_filter = ("topic", "is_wait")
     search_fields = ("title", "involves", "topic__title")
@@ -354,7 +374,7 @@ class HistoryChoiceInline(admin.TabularInline):
 
 
 @admin.register(HistoryQuestion)
-class HistoryQuestionAdmin(ContentVersionMixin, SimpleHistoryAdmin):
+class HistoryQuestionAdmin(ContentVersionMixin, HistoryAdmin):
     list_display = ("text", "topic", "order")
     list_filter = ("topic",)
     search_fields = ("text", "key")
@@ -364,7 +384,7 @@ class HistoryQuestionAdmin(ContentVersionMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(ContentVersionMixin, SimpleHistoryAdmin):
+class CitationAdmin(ContentVersionMixin, HistoryAdmin):
     list_display = ("__str__", "title", "journal", "topic")
     list_filter = ("topic", "year")
     search_fields = ("authors", "title", "journal", "key")
