@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from decisionaid import fhir, services
-from decisionaid.models import CODE_LENGTH, ApiKey, SheetAccess, Visit, hash_api_key
+from decisionaid.models import CODE_LENGTH, ApiKey, SheetAccess, Visit, hash_api_key, normalize_code
 from topics.models import Topic
 
 log = logging.getLogger(__name__)
@@ -120,7 +120,7 @@ def questionnaire_response_search(request, base):
     if "identifier" not in request.GET:
         return _outcome(400, "not-supported", "Search by visit code only: ?identifier=<code>.")
     system, bar, code = request.GET["identifier"].rpartition("|")
-    code = "".join(code.split()).upper()
+    code = normalize_code(code)
     if (bar and system and system != fhir.visit_code_system(base)) or len(code) != CODE_LENGTH:
         visits = []
     else:

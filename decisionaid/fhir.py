@@ -33,6 +33,7 @@ from fhir.resources.R4B.questionnaireresponse import (
 
 from decisionaid import stages
 from decisionaid.stages import learn
+from decisionaid.stages.history import SCALE
 from decisionaid.stages.leaning import NOT_SURE_YET, READINESS, READINESS_CHOICES
 from decisionaid.stages.questions import OWN_QUESTION_LIMIT
 from decisionaid.stages.retell import retold
@@ -43,10 +44,9 @@ from topics.versions import content_at
 FHIR_JSON = "application/fhir+json"
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
-# A history question's kind: its item type. Choices today; the content work adds a 0-10 pain
-# scale and a short free-text box.
+# A history question's kind: its item type.
 HISTORY_ITEM_TYPES = {"choice": "choice", "scale": "integer", "text": "string"}
-SCALE_RANGES = {"values": (1, 5), "scale": (0, 10)}
+SCALE_RANGES = {"values": (1, 5), "scale": (SCALE[0], SCALE[-1])}
 
 
 # --- addresses ---
@@ -234,7 +234,7 @@ def questionnaire(topic, version, base):
 
 def _answer(item, answer):
     """One answer in the type its question asks for; None for an empty free-text answer."""
-    kind = item.type if item else "string"
+    kind = item.type
     if kind == "boolean":
         return QuestionnaireResponseItemAnswer(valueBoolean=answer.value == "yes")
     if kind == "integer":

@@ -25,6 +25,11 @@ def new_code():
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+def normalize_code(text):
+    """A visit code as typed or read aloud, with spaces taken out and in capitals."""
+    return "".join(text.split()).upper()
+
+
 def default_expiry():
     return timezone.now() + timezone.timedelta(days=settings.DECISIONAID_RETENTION_DAYS)
 

@@ -139,7 +139,7 @@ def purge_expired_visits() -> tuple[int, int]:
     """
     # One moment for both queries, so every visit counted is deleted, and none is deleted
     # uncounted. The unfinished ones are locked: none can finish while it is being counted.
-    expired = Visit.objects.filter(expires_at__lte=timezone.now())
+    expired = Visit.objects.expired()
     unfinished = expired.filter(finished_at__isnull=True).select_for_update()
     tallies.record_purged(unfinished=unfinished.prefetch_related("answers"))
     _, deleted = expired.delete()

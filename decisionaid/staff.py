@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from decisionaid import fhir, services
-from decisionaid.api import fhir_base
-from decisionaid.models import CODE_LENGTH, SheetAccess, Visit
+from decisionaid.api import fhir_base, fhir_response
+from decisionaid.models import CODE_LENGTH, SheetAccess, Visit, normalize_code
 from decisionaid.pdf import render_sheet_pdf
 from decisionaid.sheet import build_sheet, flag_groups, own_words
 
@@ -79,7 +79,7 @@ class FindForm(forms.Form):
     def clean_code(self):
         if self.refused:
             raise forms.ValidationError(TOO_MANY_LOOKUPS)
-        code = "".join(self.cleaned_data["code"].split()).upper()
+        code = normalize_code(self.cleaned_data["code"])
         visit = Visit.objects.active().filter(code=code).first()
         if visit is None:
             raise forms.ValidationError(
@@ -149,7 +149,7 @@ def find(request):
         response.status_code = 429
         return response
     found = form.is_valid()
-    code = "".join(request.GET.get("code", "").split()).upper()[: CODE_LENGTH + 2]
+    code = normalize_code(request.GET.get("code", ""))[: CODE_LENGTH + 2]
     log.info("Find by code: %s looked up %r: %s", user, code, "found" if found else "not found")
     if found:
         return redirect(form.visit)
@@ -204,8 +204,4 @@ def sheet_fhir(request, token):
     resource = fhir.questionnaire_response(visit, fhir_base(request))
     services.record_access(visits=[visit], kind=SheetAccess.Kind.FHIR, user=request.user)
     filename = f"questionnaire-response-{visit.code}.json"
-    return HttpResponse(
-        fhir.to_json(resource),
-        content_type=f"{fhir.FHIR_JSON}; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return fhir_response(resource, **{"Content-Disposition": f'attachment; filename="{filename}"'})

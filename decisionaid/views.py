@@ -118,7 +118,8 @@ def start(request, slug):
     visit, _progress = _visit_for_session(request)
     if visit and visit.topic_id == topic.pk and not visit.is_finished:
         return redirect("journey:resume")
-    size = request.session.get(TEXT_SIZE_SESSION_KEY)  # chosen on Welcome, by this patient,
+    # The text size this patient chose on Welcome survives the fresh session.
+    size = request.session.get(TEXT_SIZE_SESSION_KEY)
     language = request.LANGUAGE_CODE
     request.session.flush()
     if size:

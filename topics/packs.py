@@ -68,10 +68,9 @@ def normalise(pack):
     toward) in a stable order."""
     data = pack.model_dump(mode="json")
     for option in data["options"]:
-        for statement in [option["at_a_glance"], *option["benefits"], *option["harms"]]:
+        cited = [option["at_a_glance"], *option["benefits"], *option["harms"], *option["risks"]]
+        for statement in cited:
             statement["citations"] = sorted(statement["citations"])
-        for risk in option["risks"]:
-            risk["citations"] = sorted(risk["citations"])
     for item in data["disagreements"] + data["knowledge"]:
         item["citations"] = sorted(item["citations"])
     for value in data["values"]:

@@ -37,6 +37,7 @@ BEFORE = [
     ("about", gettext_lazy("About the treatment"), gettext_lazy("About the treatment")),
     ("glance", gettext_lazy("Your options at a glance"), gettext_lazy("All options at a glance")),
 ]
+GLANCE = 1 + [key for key, _heading, _note in BEFORE].index("glance")  # its screen number
 AFTER = [
     (
         "unknowns",
@@ -90,7 +91,7 @@ class LearnStage(Stage):
 
     @classmethod
     def screen_count(cls, content):
-        return len(content["options"]) + 3
+        return len(BEFORE) + len(content["options"]) + len(AFTER)
 
     def screen_heading(self):
         return self.this.heading
@@ -152,9 +153,9 @@ class LearnStage(Stage):
             "options": options,
             "glance_rows": [
                 (o, self.url(i), comparison["glance_sources"][o.key])
-                for i, o in enumerate(options, 3)
+                for i, o in enumerate(options, len(BEFORE) + 1)
             ],
-            "aside_url": self.url(2) if option else "",
+            "aside_url": self.url(GLANCE) if option else "",
             "aside_label": _("All %(count)d options at a glance") % {"count": len(options)},
             "details": comparison["details"][option.key] if option else "",
             "tailored": [

@@ -185,7 +185,7 @@ class Topic(models.Model):
             (t for t in self.translations.all() if t.language == language and t.is_published),
             None,
         )
-        return found if found and found.source_version == self.content_version else None
+        return found if found and found.is_current_translation else None
 
     @property
     def is_published(self):

@@ -1,7 +1,6 @@
 """Each content version a topic has had, as it was: the normalised pack it hashes."""
 
 from django.db import models
-from django.urls import reverse
 
 from topics.models.content import Topic
 
@@ -38,6 +37,3 @@ class ContentSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.topic} · content version {self.version}"
-
-    def get_absolute_url(self):
-        return reverse("topics:version", kwargs={"slug": self.topic.slug, "version": self.version})
