@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from topics.models import Topic
+from topics.versions import content_at
 
 # No 0/O, 1/I/L: a code read aloud at a busy desk must not be mistaken.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -99,7 +100,12 @@ class Visit(models.Model):
         or for a translation, the version of the source it translates."""
         if self.content_topic_id == self.topic_id:
             return self.content_version
-        return self.content_topic.source_version
+        translation = self.content_topic
+        if self.content_version == translation.content_version:
+            return translation.source_version
+        # The translation has changed since: the version it followed then, as kept.
+        pack = content_at(translation, self.content_version)
+        return pack["translation"]["source_version"] if pack else translation.source_version
 
     def get_absolute_url(self):
         return reverse("staff:sheet", kwargs={"token": self.token})

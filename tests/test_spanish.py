@@ -168,3 +168,18 @@ def test_the_translation_note_shows_to_staff_on_the_overview_not_to_patients(
     choose(editor, "es")
     page = editor.get(shipped_topic.get_absolute_url()).text
     assert "Translation (staff only)" in page and "qualified medical translator" in page
+
+
+def test_a_spanish_visit_keeps_the_source_version_it_followed_after_the_translation_changes(
+    spanish, shipped_topic, spanish_topic
+):
+    visit = spanish.finish()
+    before = spanish_topic.source_version
+    assert visit.source_version == before == shipped_topic.content_version
+    # The translation is updated later, against a newer English pack.
+    spanish_topic.source_version, spanish_topic.content_version = "newer0source", "newer0spanish"
+    spanish_topic.save(update_fields=["source_version", "content_version"])
+    visit = Visit.objects.select_related("topic", "content_topic").get(pk=visit.pk)
+    assert visit.source_version == before
+    response = fhir.questionnaire_response(visit, "https://clinic.example/api/fhir")
+    assert response.questionnaire.endswith(f"|{before}")
