@@ -281,6 +281,9 @@ class Patient:
         self.pause()
         if self.finish_line:
             self.finish_line.wait(timeout=60)
+            # The wait can outlast gunicorn's keep-alive (2 s): a connection the server is
+            # closing just as Finish is sent on it is reset. Finish on a new connection.
+            self.http.close()
         token = review.form()["token"]
         self.request("POST", "/visit/review/", "review", data={"csrfmiddlewaretoken": token})
         finished = Page(self.request("GET", "/visit/finished/", "finished").text)
