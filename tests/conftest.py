@@ -1,7 +1,6 @@
 import copy
 import importlib
 import os
-import re
 import shutil
 from pathlib import Path
 
@@ -11,10 +10,9 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.test import override_settings
-from django.urls import reverse
 
-from decisionaid.models import Visit
 from tests.clients import Client
+from tests.visits import Journey, Visits
 from topics import loader, packs
 from topics.models import Topic
 
@@ -207,11 +205,14 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def plain_static_storage(settings):
-    """Tests run with DEBUG off; serve static files without needing collectstatic."""
+    """Tests run with DEBUG off; serve static files without needing collectstatic. Without a
+    STATIC_ROOT, WhiteNoise does not scan a `staticfiles/` folder left by collectstatic (the
+    load bench runs it) for every new test client."""
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    settings.STATIC_ROOT = None
 
 
 @pytest.fixture(autouse=True)
@@ -240,104 +241,14 @@ def live_server(live_server_plain_http, live_server):
     return live_server
 
 
-def stage_url(stage):
-    return reverse("journey:stage", kwargs={"stage": stage})
-
-
-# Answers that walk the shipped topic from start to finish with nothing unusual.
-CALM_ANSWERS = {
-    "safety": {"flags": ["none"]},
-    "history": {
-        "pain-duration": "3-to-12-months",
-        "pain-now": "6",
-        "below-knee": "no",
-        "daily-life": "a-fair-amount",
-        "do-again": "Walk the dog",
-        "tried-exercise": "helped-a-little",
-        "tried-manipulation": "did-not-help",
-        "tried-other": "helped-a-little",
-        "back-injections": "no",
-        "needles": "fine",
-        "numbing-allergy": "no",
-        "blood-thinners": "no",
-        "every-two-weeks": "yes",
-        "cost-worry": "no",
-    },
-    "learn": {},
-    "understanding": {
-        "shots-alone": "false",
-        "credit-with-other-care": "false",
-        "exercise-first": "true",
-        "serious-harm": "true",
-        "slow-improvement": "true",
-    },
-    "values": {
-        "try-everything": "1",
-        "something-new": "2",
-        "done-at-clinic": "2",
-        "avoid-needles": "3",
-        "guideline-advice": "5",
-        "avoid-rare-risks": "4",
-    },
-    "leaning": {
-        "choice": "exercise-or-manipulation",
-        "ready-settled": "yes",
-        "ready-understand": "yes",
-        "ready-priorities": "yes",
-        "ready-support": "yes",
-    },
-    "questions": {"suggested": ["exercise-first"], "own": "Can I keep working?"},
-}
-
-
-class Journey:
-    """Drives the Django test client through the patient journey."""
-
-    def __init__(self, client, topic):
-        self.client = client
-        self.topic = topic
-
-    def start(self):
-        response = self.client.post(reverse("journey:start", kwargs={"slug": self.topic.slug}))
-        assert response.status_code == 302
-        return Visit.objects.get(pk=self.client.session["visit_id"])
-
-    def answer(self, stage, **changes):
-        """Post a stage's answers, screen after screen for a stage of several screens. The
-        response is the first one that does not lead to another screen of the same stage."""
-        data = {**CALM_ANSWERS[stage], **changes}
-        screen = re.compile(rf"{re.escape(stage_url(stage))}\d+/$")
-        url = stage_url(stage)
-        while True:
-            if stage == "learn":  # Learn records each screen as it is shown
-                self.client.get(url)
-            response = self.client.post(url, data)
-            if response.status_code != 302 or not screen.match(response["Location"]):
-                return response
-            url = response["Location"]
-
-    def through(self, last_stage, answers=None):
-        """Start a visit and answer every stage up to and including `last_stage`."""
-        answers = answers or {}
-        visit = self.start()
-        for stage in CALM_ANSWERS:
-            response = self.answer(stage, **answers.get(stage, {}))
-            assert response.status_code == 302, (stage, response.content[:3000])
-            if stage == last_stage:
-                break
-        return visit
-
-    def finish(self, answers=None):
-        visit = self.through("questions", answers)
-        response = self.client.post(reverse("journey:review"))
-        assert response.status_code == 302
-        visit.refresh_from_db()
-        return visit
-
-
 @pytest.fixture
 def journey(client, shipped_topic):
     return Journey(client, shipped_topic)
+
+
+@pytest.fixture
+def visits(shipped_topic):
+    return Visits(shipped_topic)
 
 
 # --- real-browser tests (Playwright with the system Chromium) ---

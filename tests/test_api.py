@@ -101,8 +101,8 @@ def test_an_admin_creates_a_key_and_sees_it_once(db):
     "header",
     [None, "Bearer", "Bearer dak_not-a-real-key", "Basic dXNlcjpwYXNz", "dak_no-scheme"],
 )
-def test_a_call_without_a_valid_key_gets_a_401_operation_outcome(db, journey, header):
-    visit = journey.finish()
+def test_a_call_without_a_valid_key_gets_a_401_operation_outcome(db, visits, header):
+    visit = visits.finish()
     headers = {"HTTP_AUTHORIZATION": header} if header else {}
     for url in (
         response_url(visit),
@@ -115,7 +115,7 @@ def test_a_call_without_a_valid_key_gets_a_401_operation_outcome(db, journey, he
         assert visit.code not in response.content.decode()
 
 
-def test_a_revoked_or_expired_key_is_refused(ehr, api_key, journey):
+def test_a_revoked_or_expired_key_is_refused(ehr, api_key, visits):
     url = reverse("fhir:questionnaire", args=["prolotherapy-low-back-pain"])
     assert ehr.get(url).status_code == 200
     ApiKey.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
@@ -135,8 +135,8 @@ def test_a_key_made_to_expire_works_until_then(db):
 # --- reading ---
 
 
-def test_the_ehr_reads_a_finished_visits_response(ehr, journey):
-    visit = journey.finish({"safety": {"flags": ["fever"]}})
+def test_the_ehr_reads_a_finished_visits_response(ehr, visits):
+    visit = visits.finish({"safety": {"flags": ["fever"]}})
     response = ehr.get(response_url(visit))
     assert response.status_code == 200
     assert response["Content-Type"] == FHIR_JSON
@@ -156,8 +156,8 @@ def test_unknown_unfinished_and_expired_visits_are_404_operation_outcomes(ehr, j
     outcome(ehr.get(response_url(finished)), 404, "not-found")
 
 
-def test_the_questionnaire_is_served_now_and_at_each_version_a_visit_used(ehr, journey):
-    visit = journey.finish()
+def test_the_questionnaire_is_served_now_and_at_each_version_a_visit_used(ehr, visits):
+    visit = visits.finish()
     topic = visit.topic
     topic.values.filter(key="avoid-needles").update(statement="Not having shots")
     loader.refresh_content_version(topic)
@@ -184,8 +184,8 @@ def test_the_questionnaire_is_served_now_and_at_each_version_a_visit_used(ehr, j
 # --- searching ---
 
 
-def test_a_search_by_visit_code_returns_a_searchset_bundle(ehr, journey):
-    visit = journey.finish()
+def test_a_search_by_visit_code_returns_a_searchset_bundle(ehr, visits):
+    visit = visits.finish()
     for identifier in (
         visit.code,
         f" {visit.code.lower()} ",
@@ -201,8 +201,8 @@ def test_a_search_by_visit_code_returns_a_searchset_bundle(ehr, journey):
         assert entry.fullUrl == "http://testserver" + response_url(visit)
 
 
-def test_a_search_that_matches_nothing_returns_an_empty_bundle(ehr, journey):
-    unfinished = journey.through("values")
+def test_a_search_that_matches_nothing_returns_an_empty_bundle(ehr, visits):
+    unfinished = visits.through("values")
     for identifier in ("ZZZZZZ", unfinished.code, f"urn:other|{unfinished.code}"):
         bundle = Bundle.model_validate_json(
             ehr.get(reverse("fhir:search"), {"identifier": identifier}).content
@@ -215,8 +215,8 @@ def test_a_search_without_a_code_and_other_resources_are_refused(ehr, db):
     outcome(ehr.get("/api/fhir/Patient/1"), 404, "not-supported")
 
 
-def test_the_api_is_read_only(ehr, journey):
-    visit = journey.finish()
+def test_the_api_is_read_only(ehr, visits):
+    visit = visits.finish()
     response = ehr.post(response_url(visit), {})
     outcome(response, 405, "not-supported")
     assert response["Allow"] == "GET"
@@ -225,8 +225,8 @@ def test_the_api_is_read_only(ehr, journey):
 # --- the log, and the cost ---
 
 
-def test_every_call_is_logged_with_the_keys_name(ehr, journey, caplog):
-    visit = journey.finish()
+def test_every_call_is_logged_with_the_keys_name(ehr, visits, caplog):
+    visit = visits.finish()
     with caplog.at_level(logging.INFO, logger="decisionaid.api"):
         ehr.get(response_url(visit))
         Client().get(response_url(visit))

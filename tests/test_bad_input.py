@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from decisionaid.models import Answer, Visit
-from tests.conftest import stage_url
+from tests.visits import stage_url
 
 
 def saved(visit, stage):

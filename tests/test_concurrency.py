@@ -13,7 +13,7 @@ from django.db import connection
 from bench import load
 from decisionaid.models import Answer
 from tests.clients import Client
-from tests.conftest import CALM_ANSWERS, Journey, stage_url
+from tests.visits import CALM_ANSWERS, Journey, stage_url
 
 ROUNDS = 40
 TABLETS = 12

@@ -129,10 +129,8 @@ def test_each_content_version_is_kept_as_it_was(editor, shipped_topic):
     assert f'href="{version_url(topic, first)}"' in history
 
 
-def test_the_sheet_footer_links_its_version_for_editors_who_read_sheets(
-    journey, editor, make_staff
-):
-    visit = journey.finish()
+def test_the_sheet_footer_links_its_version_for_editors_who_read_sheets(visits, editor, make_staff):
+    visit = visits.finish()
     link = f'href="{version_url(visit.topic, visit.content_version)}"'
     assert link in editor.get(visit.get_absolute_url()).content.decode()
     clinician = make_staff("clinician")

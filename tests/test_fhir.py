@@ -9,7 +9,6 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from decisionaid import fhir, stages
-from tests.conftest import Journey
 from topics import loader
 
 BASE = "https://aid.example-clinic.org/api/fhir"
@@ -87,9 +86,9 @@ def test_a_draft_topic_gives_a_draft_questionnaire(make_topic):
 
 @pytest.mark.parametrize("answer_set", list(ANSWER_SETS))
 def test_every_finished_visit_gives_a_valid_response_that_matches_its_questionnaire(
-    client, shipped_topic, answer_set
+    visits, shipped_topic, answer_set
 ):
-    visit = Journey(client, shipped_topic).finish(ANSWER_SETS[answer_set])
+    visit = visits.finish(ANSWER_SETS[answer_set])
     response = fhir.questionnaire_response(visit, BASE)
     parsed = revalidate(response, QuestionnaireResponse)
     assert parsed.status in RESPONSE_STATUS and parsed.status == "completed"
@@ -124,8 +123,8 @@ def test_every_finished_visit_gives_a_valid_response_that_matches_its_questionna
     assert set(answered) == expected
 
 
-def test_the_response_holds_the_patients_own_words_as_typed_and_nothing_that_names_them(journey):
-    visit = journey.finish(ANSWER_SETS["own words in two languages"])
+def test_the_response_holds_the_patients_own_words_as_typed_and_nothing_that_names_them(visits):
+    visit = visits.finish(ANSWER_SETS["own words in two languages"])
     data = json.loads(fhir.to_json(fhir.questionnaire_response(visit, BASE)))
     own = questions_of(QuestionnaireResponse.model_validate(data))["questions.own"]
     assert own.answer[0].valueString == "¿Duele?\nWill it hurt?"
@@ -135,8 +134,8 @@ def test_the_response_holds_the_patients_own_words_as_typed_and_nothing_that_nam
     assert visit.token.replace("_", ".") == data["id"]
 
 
-def test_an_old_visit_points_at_the_questionnaire_as_it_was(client, shipped_topic):
-    visit = Journey(client, shipped_topic).finish()
+def test_an_old_visit_points_at_the_questionnaire_as_it_was(visits, shipped_topic):
+    visit = visits.finish()
     old_version = visit.content_version
     shipped_topic.knowledge.filter(key="exercise-first").update(statement="A changed statement.")
     loader.refresh_content_version(shipped_topic)
@@ -149,8 +148,8 @@ def test_an_old_visit_points_at_the_questionnaire_as_it_was(client, shipped_topi
     assert new["understanding.exercise-first"].text == "A changed statement."
 
 
-def test_staff_can_download_a_visits_response_from_its_sheet(journey, make_staff):
-    visit = journey.finish()
+def test_staff_can_download_a_visits_response_from_its_sheet(visits, make_staff):
+    visit = visits.finish()
     staff = make_staff("clinician")
     sheet = staff.get(visit.get_absolute_url()).content.decode()
     url = reverse("staff:sheet_fhir", kwargs={"token": visit.token})
@@ -166,16 +165,16 @@ def test_staff_can_download_a_visits_response_from_its_sheet(journey, make_staff
     assert parsed.questionnaire.startswith("http://testserver/api/fhir/Questionnaire/")
 
 
-def test_the_download_needs_the_sheet_permission(journey, make_staff, client):
-    visit = journey.finish()
+def test_the_download_needs_the_sheet_permission(visits, make_staff, client):
+    visit = visits.finish()
     url = reverse("staff:sheet_fhir", kwargs={"token": visit.token})
     assert make_staff("content editor").get(url).status_code == 403
     assert make_staff(None).get(url).status_code == 403
 
 
-def test_the_canonical_base_can_be_set_for_the_clinic(journey, make_staff, settings):
+def test_the_canonical_base_can_be_set_for_the_clinic(visits, make_staff, settings):
     settings.DECISIONAID_FHIR_BASE_URL = BASE
-    visit = journey.finish()
+    visit = visits.finish()
     response = make_staff("clinician").get(reverse("staff:sheet_fhir", args=[visit.token]))
     parsed = QuestionnaireResponse.model_validate_json(response.content)
     assert parsed.questionnaire.startswith(f"{BASE}/Questionnaire/")

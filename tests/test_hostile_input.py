@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from decisionaid.models import Answer, Visit
 from decisionaid.stages.leaning import READINESS
 from tests.clients import Client
-from tests.conftest import CALM_ANSWERS, Journey, stage_url
+from tests.visits import CALM_ANSWERS, Journey, stage_url
 from topics.models import NONE_OF_THESE, NOT_SURE
 
 PER_ENDPOINT = 190  # 11 endpoints: over 2,000 hostile requests in all

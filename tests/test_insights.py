@@ -12,10 +12,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from decisionaid import tallies
+from decisionaid import services, stages, tallies
 from decisionaid.models import DailyTally, Visit
-from tests.clients import Client
-from tests.conftest import CALM_ANSWERS, Journey
+from tests.visits import Visits
 
 INSIGHTS = reverse("staff:insights")
 INSIGHTS_CSV = reverse("staff:insights_csv")
@@ -38,15 +37,15 @@ def tally(metric, key=""):
 def visit_started_on(topic, day, *, stop_before=None):
     """A visit started on `day` and answered with the calm answers, finished unless it stops
     before the stage named."""
-    journey = Journey(Client(), topic)
-    visit = journey.start()
+    visits = Visits(topic)
+    visit = visits.start()
     started = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
     Visit.objects.filter(pk=visit.pk).update(started_at=started)
-    for stage in CALM_ANSWERS:
-        if stage == stop_before:
+    for stage in stages.STAGES:
+        if stage.slug == stop_before:
             return visit
-        assert journey.answer(stage).status_code == 302
-    assert journey.client.post(reverse("journey:review")).status_code == 302
+        visits.answer(visit, stage)
+    services.finish_visit(visit=visit)
     return visit
 
 
@@ -61,8 +60,8 @@ def week_query(topic, start, end):
 # --- the tallies ---
 
 
-def test_finishing_a_visit_counts_it_without_keeping_its_answers_or_code(journey):
-    visit = journey.finish({"questions": {"own": "My secret worry"}})
+def test_finishing_a_visit_counts_it_without_keeping_its_answers_or_code(visits):
+    visit = visits.finish({"questions": {"own": "My secret worry"}})
     assert tally(tallies.STARTED) == tally(tallies.FINISHED) == 1
     assert tally(tallies.LEANING, "exercise-or-manipulation") == 1
     assert tally(tallies.READINESS, "4") == 1
@@ -75,8 +74,8 @@ def test_finishing_a_visit_counts_it_without_keeping_its_answers_or_code(journey
     }
 
 
-def test_wrong_and_unsure_knowledge_answers_and_red_flags_are_counted(journey):
-    journey.finish(
+def test_wrong_and_unsure_knowledge_answers_and_red_flags_are_counted(visits):
+    visits.finish(
         {
             "safety": {"flags": ["fever", "night-pain"]},
             "understanding": {"shots-alone": "true", "slow-improvement": "not-sure"},
@@ -90,8 +89,8 @@ def test_wrong_and_unsure_knowledge_answers_and_red_flags_are_counted(journey):
     assert tally(tallies.READINESS, "3") == 1
 
 
-def test_purging_an_unfinished_visit_counts_it_and_where_it_stopped(journey):
-    journey.through("history", {"safety": {"flags": ["fever"]}})
+def test_purging_an_unfinished_visit_counts_it_and_where_it_stopped(visits):
+    visits.through("history", {"safety": {"flags": ["fever"]}})
     expire_all()
     call_command("purge_visits", stdout=io.StringIO())
     assert not Visit.objects.exists()
@@ -102,8 +101,8 @@ def test_purging_an_unfinished_visit_counts_it_and_where_it_stopped(journey):
     assert tally(tallies.LEANING, "exercise-or-manipulation") == 0
 
 
-def test_purging_keeps_the_tallies_and_does_not_count_finished_visits_again(journey):
-    journey.finish()
+def test_purging_keeps_the_tallies_and_does_not_count_finished_visits_again(visits):
+    visits.finish()
     before = sorted(DailyTally.objects.values_list("metric", "key", "count"))
     expire_all()
     call_command("purge_visits", stdout=io.StringIO())
@@ -111,8 +110,8 @@ def test_purging_keeps_the_tallies_and_does_not_count_finished_visits_again(jour
     assert sorted(DailyTally.objects.values_list("metric", "key", "count")) == before
 
 
-def test_a_visit_that_stopped_at_check_your_answers_is_counted_there(journey):
-    journey.through("questions")
+def test_a_visit_that_stopped_at_check_your_answers_is_counted_there(visits):
+    visits.through("questions")
     expire_all()
     call_command("purge_visits", stdout=io.StringIO())
     assert tally(tallies.STOPPED, tallies.REVIEW) == 1
@@ -195,10 +194,10 @@ def test_each_chart_is_an_svg_with_a_table_beside_it_and_no_inline_style(
     assert "Does the leaning fit" in html
 
 
-def test_finishing_counts_whether_the_leaning_fits_what_matters_most(journey):
-    journey.finish()  # leans to exercise; rated "following guideline advice" highest
-    journey.finish({"leaning": {"choice": "prolo-alone"}})
-    journey.finish({"leaning": {"choice": "not-sure"}})  # nothing to tell
+def test_finishing_counts_whether_the_leaning_fits_what_matters_most(visits):
+    visits.finish()  # leans to exercise; rated "following guideline advice" highest
+    visits.finish({"leaning": {"choice": "prolo-alone"}})
+    visits.finish({"leaning": {"choice": "not-sure"}})  # nothing to tell
     assert tally(tallies.LEANING_FIT, tallies.FITS) == 1
     assert tally(tallies.LEANING_FIT, tallies.DOES_NOT_FIT) == 1
 
@@ -267,8 +266,8 @@ def test_anonymous_users_are_sent_to_sign_in(client, shipped_topic):
     assert response.url.startswith(reverse("login"))
 
 
-def test_the_staff_menu_links_to_insights_only_for_those_allowed(make_staff, journey):
-    visit = journey.finish()
+def test_the_staff_menu_links_to_insights_only_for_those_allowed(make_staff, visits):
+    visit = visits.finish()
     assert 'href="/staff/insights/"' in make_staff("clinician").get(visit.get_absolute_url()).text
     assert (
         'href="/staff/insights/"' not in make_staff("front desk").get(visit.get_absolute_url()).text

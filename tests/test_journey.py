@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from decisionaid.models import CODE_ALPHABET, Answer, Visit
 from decisionaid.services import start_visit
-from tests.conftest import CALM_ANSWERS, stage_url
+from tests.visits import CALM_ANSWERS, stage_url
 
 STAGES = list(CALM_ANSWERS)
 
@@ -154,8 +154,8 @@ def test_the_understanding_check_gives_feedback_and_records_the_result(client, j
     assert saved["understanding:exercise-first"].outcome == "correct"
 
 
-def test_the_readiness_score_counts_the_yes_answers(journey):
-    visit = journey.through(
+def test_the_readiness_score_counts_the_yes_answers(visits):
+    visit = visits.through(
         "leaning", {"leaning": {"choice": "not-sure", "ready-settled": "no", "ready-support": "no"}}
     )
     visit.refresh_from_db()
@@ -273,3 +273,30 @@ def test_a_text_size_chosen_on_welcome_stays_after_start_and_goes_at_hand_back(
     assert '<html lang="en" class="text-xl">' in client.get(stage_url("safety")).text
     client.post(reverse("journey:end"))
     assert '<html lang="en" class="text-normal">' in client.get("/").text
+
+
+STORED = ["stage", "key", "order", "prompt", "value", "display", "outcome", "message"]
+UNUSUAL = {
+    "safety": {"flags": ["fever", "leg-weakness"]},
+    "history": {"tried-exercise": "no", "needles": "a-lot"},
+    "understanding": {"shots-alone": "true", "slow-improvement": "not-sure"},
+    "leaning": {"choice": "not-sure", "ready-settled": "no"},
+    "questions": {"suggested": [], "own": ""},
+}
+
+
+def stored(visit):
+    visit.refresh_from_db()
+    rows = Answer.objects.filter(visit=visit).order_by("stage", "order", "key")
+    fields = (visit.finished_at is not None, visit.readiness_score, visit.emergency_at is not None)
+    return fields, [[getattr(a, f) for f in STORED] + [a.sheet_note] for a in rows]
+
+
+def test_visits_made_without_the_pages_are_stored_as_the_pages_store_them(journey, visits):
+    """Tests of the sheet, staff pages, FHIR and insights make their visits with `Visits`,
+    which skips the pages; it must leave exactly what walking the pages leaves."""
+    for answers in [None, UNUSUAL]:
+        walked = stored(journey.finish(answers))
+        made = stored(visits.finish(answers))
+        assert made == walked
+        assert len(made[1]) > 40

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from decisionaid.models import Answer
-from tests.conftest import stage_url
+from tests.visits import stage_url
 from topics.loader import refresh_content_version
 from topics.models import Evidence
 

@@ -25,8 +25,8 @@ from playwright.sync_api import expect
 from bench import load
 from decisionaid.models import Answer
 from tests.clients import Client
-from tests.conftest import stage_url
 from tests.test_production import assert_security_headers
+from tests.visits import stage_url
 
 ROOT = Path(__file__).resolve().parent.parent
 REFUSED = b"That was too much to send"

@@ -14,7 +14,7 @@ from django.urls import clear_url_caches, reverse
 
 from decisionaid.models import Answer
 from tests.clients import Client
-from tests.conftest import stage_url
+from tests.visits import stage_url
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV_BLOCK = "```sh\n# production.env\n"

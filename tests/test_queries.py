@@ -6,7 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.conftest import CALM_ANSWERS, Journey, make_pack, stage_url
+from tests.conftest import make_pack
+from tests.visits import CALM_ANSWERS, Journey, stage_url
 
 # Reads (session, visit, answers, the stage's content), the stage's writes (in a transaction),
 # and the session's own save on every request. In tests, each transaction also counts its two

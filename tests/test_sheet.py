@@ -12,8 +12,9 @@ from weasyprint.urls import URLFetchingError
 
 from decisionaid.pdf import BASE_URL, StaticFileFetcher, render_sheet_pdf
 from decisionaid.sheet import build_sheet
-from tests.conftest import CALM_ANSWERS, keep
+from tests.conftest import keep
 from tests.pdftext import paper_name, pdf_pages
+from tests.visits import CALM_ANSWERS
 
 RED_FLAG = {"safety": {"flags": ["fever"]}}
 EMERGENCY = {"safety": {"flags": ["bladder-bowel", "fever"]}}
@@ -119,15 +120,15 @@ def open_sheet(make_staff, visit):
 # --- page 1: what it says, and in what order ---
 
 
-def test_page_one_sections_come_in_order_of_urgency(journey, make_staff):
-    html = text(open_sheet(make_staff, journey.finish(RED_FLAG)))
+def test_page_one_sections_come_in_order_of_urgency(visits, make_staff):
+    html = text(open_sheet(make_staff, visits.finish(RED_FLAG)))
     positions = [html.index(heading) for heading in PAGE_ONE_HEADINGS]
     assert positions == sorted(positions)
     assert html.index("Their questions") < html.index("Evidence summary")
 
 
-def test_a_red_flag_is_the_first_thing_on_the_sheet(journey, make_staff):
-    html = open_sheet(make_staff, journey.finish({**RED_FLAG, **UNSURE}))
+def test_a_red_flag_is_the_first_thing_on_the_sheet(visits, make_staff):
+    html = open_sheet(make_staff, visits.finish({**RED_FLAG, **UNSURE}))
     flags = section(html, "flags")
     assert flags.startswith(
         "1 Flags: check these first ⚠ See a doctor soon You have a fever as well"
@@ -139,8 +140,8 @@ def test_a_red_flag_is_the_first_thing_on_the_sheet(journey, make_staff):
     assert "EMERGENCY" not in text(html)
 
 
-def test_an_emergency_sign_comes_above_everything_in_words(journey, make_staff):
-    html = open_sheet(make_staff, journey.finish({**EMERGENCY, **UNSURE}))
+def test_an_emergency_sign_comes_above_everything_in_words(visits, make_staff):
+    html = open_sheet(make_staff, visits.finish({**EMERGENCY, **UNSURE}))
     page = text(html)
     assert page.index("EMERGENCY: the patient ticked a sign that needs help now") < page.index(
         "Flags: check these first"
@@ -161,8 +162,8 @@ def test_an_emergency_sign_ticked_then_unticked_is_still_on_the_sheet(journey, m
     assert "then unticked it." in flags
 
 
-def test_the_sheet_tells_a_wrong_answer_from_not_sure(journey, make_staff):
-    flags = section(open_sheet(make_staff, journey.finish(UNSURE)), "flags")
+def test_the_sheet_tells_a_wrong_answer_from_not_sure(visits, make_staff):
+    flags = section(open_sheet(make_staff, visits.finish(UNSURE)), "flags")
     assert (
         "Misunderstood Answered wrongly: In trials, prolotherapy shots on their own did better "
         "than comparison shots. Said: True. It is false." in flags
@@ -174,8 +175,8 @@ def test_the_sheet_tells_a_wrong_answer_from_not_sure(journey, make_staff):
     assert "Guidelines advise trying exercise first" not in flags
 
 
-def test_low_readiness_shows_the_score_and_the_items_answered_no(journey, make_staff):
-    flags = section(open_sheet(make_staff, journey.finish(UNSURE)), "flags")
+def test_low_readiness_shows_the_score_and_the_items_answered_no(visits, make_staff):
+    flags = section(open_sheet(make_staff, visits.finish(UNSURE)), "flags")
     assert "Readiness 2 of 4 Said no or not sure:" in flags
     assert "I feel settled about which option is right for me." in flags
     assert "I have the help and advice I need to choose." in flags
@@ -183,8 +184,8 @@ def test_low_readiness_shows_the_score_and_the_items_answered_no(journey, make_s
     assert "Not sure yet Has not chosen an option yet." in flags
 
 
-def test_what_has_been_tried_is_a_table_of_short_labels_and_answers(journey, make_staff):
-    html = open_sheet(make_staff, journey.finish(NOTHING_TRIED))
+def test_what_has_been_tried_is_a_table_of_short_labels_and_answers(visits, make_staff):
+    html = open_sheet(make_staff, visits.finish(NOTHING_TRIED))
     flags = section(html, "flags")
     assert "Note Advice tailored to 2 answers, marked ✎with a pencil in section 2." in flags
     assert "See a doctor soon" not in flags
@@ -208,8 +209,8 @@ def test_what_has_been_tried_is_a_table_of_short_labels_and_answers(journey, mak
     assert '<q class="typed">Walk the dog</q>' in html
 
 
-def test_a_confident_patient_gets_no_flags_their_leaning_and_ranked_values(journey, make_staff):
-    html = open_sheet(make_staff, journey.finish())
+def test_a_confident_patient_gets_no_flags_their_leaning_and_ranked_values(visits, make_staff):
+    html = open_sheet(make_staff, visits.finish())
     assert section(html, "flags") == (
         "1 Flags: check these first ✓ No flags: no warning signs, no knowledge gaps, "
         "readiness 4 of 4, and an option chosen."
@@ -255,24 +256,24 @@ def test_a_confident_patient_gets_no_flags_their_leaning_and_ranked_values(journ
     ],
 )
 def test_the_sheet_says_whether_the_leaning_fits_what_matters_most(
-    journey, make_staff, choice, values, fit
+    visits, make_staff, choice, values, fit
 ):
     calm = dict.fromkeys(CALM_ANSWERS["values"], "1")
-    visit = journey.finish({"values": {**calm, **values}, "leaning": {"choice": choice}})
+    visit = visits.finish({"values": {**calm, **values}, "leaning": {"choice": choice}})
     leaning = section(open_sheet(make_staff, visit), "leaning")
     assert leaning.endswith(fit)
 
 
-def test_no_fit_is_claimed_without_a_choice_or_a_strong_value(journey, make_staff):
-    unsure = section(open_sheet(make_staff, journey.finish(UNSURE)), "leaning")
+def test_no_fit_is_claimed_without_a_choice_or_a_strong_value(visits, make_staff):
+    unsure = section(open_sheet(make_staff, visits.finish(UNSURE)), "leaning")
     assert "Said most important" not in unsure
     lukewarm = dict.fromkeys(CALM_ANSWERS["values"], "3")
-    visit = journey.finish({"values": lukewarm})
+    visit = visits.finish({"values": lukewarm})
     assert "Said most important" not in section(open_sheet(make_staff, visit), "leaning")
 
 
-def test_questions_show_the_ticked_ones_and_the_own_words_with_line_breaks(journey, make_staff):
-    visit = journey.finish(
+def test_questions_show_the_ticked_ones_and_the_own_words_with_line_breaks(visits, make_staff):
+    visit = visits.finish(
         {"questions": {"suggested": ["cost-cover"], "own": "Can I keep working?\nAnd drive?"}}
     )
     html = open_sheet(make_staff, visit)
@@ -282,16 +283,16 @@ def test_questions_show_the_ticked_ones_and_the_own_words_with_line_breaks(journ
     assert "Can I keep working?<br>And drive?" in html
 
 
-def test_the_own_words_are_escaped_on_the_sheet(journey, make_staff):
-    visit = journey.finish({"questions": {"own": "<script>alert(1)</script>\n<b>bold</b>"}})
+def test_the_own_words_are_escaped_on_the_sheet(visits, make_staff):
+    visit = visits.finish({"questions": {"own": "<script>alert(1)</script>\n<b>bold</b>"}})
     html = open_sheet(make_staff, visit)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>&lt;b&gt;bold&lt;/b&gt;" in html
     assert "<script>alert" not in html
     assert "<b>bold" not in html
 
 
-def test_the_sheet_says_when_the_content_changed_after_the_visit(journey, make_staff):
-    visit = journey.finish()
+def test_the_sheet_says_when_the_content_changed_after_the_visit(visits, make_staff):
+    visit = visits.finish()
     type(visit.topic).objects.filter(pk=visit.topic_id).update(content_version="newer123")
     html = text(open_sheet(make_staff, visit))
     assert (
@@ -302,17 +303,17 @@ def test_the_sheet_says_when_the_content_changed_after_the_visit(journey, make_s
     assert f"content version {visit.content_version} (now newer123)" in html
 
 
-def test_an_unchanged_topic_gets_no_content_change_note(journey, make_staff):
-    assert "Content has changed" not in open_sheet(make_staff, journey.finish())
+def test_an_unchanged_topic_gets_no_content_change_note(visits, make_staff):
+    assert "Content has changed" not in open_sheet(make_staff, visits.finish())
 
 
 # --- page 2 and the footer ---
 
 
 def test_the_evidence_page_shows_every_option_with_certainty_risks_and_citations(
-    journey, make_staff
+    visits, make_staff
 ):
-    html = text(open_sheet(make_staff, journey.finish()))
+    html = text(open_sheet(make_staff, visits.finish()))
     evidence = html[html.index("Evidence summary") :]
     for title in [
         "Prolotherapy together with exercise or spinal manipulation",
@@ -347,8 +348,8 @@ def test_the_evidence_page_shows_every_option_with_certainty_risks_and_citations
     assert "Updates: We check the evidence in this aid once a year." in evidence
 
 
-def test_citation_numbers_point_at_the_numbered_sources(journey):
-    sheet = build_sheet(journey.finish())
+def test_citation_numbers_point_at_the_numbered_sources(visits):
+    sheet = build_sheet(visits.finish())
     first = sheet.options[0].benefits[0]
     numbers = [int(n) for n in first.refs.split(", ")]
     cited = {sheet.citations[n - 1].key for n in numbers}
@@ -358,8 +359,8 @@ def test_citation_numbers_point_at_the_numbered_sources(journey):
     assert cited == {"cadth2014", "chou2009review", "dagenais2007"}
 
 
-def test_the_footer_names_topic_version_evidence_date_code_and_time(journey, make_staff):
-    visit = journey.finish()
+def test_the_footer_names_topic_version_evidence_date_code_and_time(visits, make_staff):
+    visit = visits.finish()
     html = open_sheet(make_staff, visit)
     footer = text(re.search(r'<footer class="sheet-footer">.*?</footer>', html, re.S).group(0))
     finished = visit.finished_at.strftime("%-d %b %Y, %H:%M")
@@ -372,8 +373,8 @@ def test_the_footer_names_topic_version_evidence_date_code_and_time(journey, mak
 # --- print ---
 
 
-def test_the_printable_sheet_has_no_navigation_or_buttons(journey, make_staff):
-    html = open_sheet(make_staff, journey.finish())
+def test_the_printable_sheet_has_no_navigation_or_buttons(visits, make_staff):
+    html = open_sheet(make_staff, visits.finish())
     sheet = re.search(r'<article class="sheet.*?</article>', html, re.S).group(0)
     for tag in ("<nav", "<button", "<form", "<a ", 'class="btn'):
         assert tag not in sheet
@@ -384,8 +385,8 @@ def test_the_printable_sheet_has_no_navigation_or_buttons(journey, make_staff):
     assert '<header class="site-header no-print">' in html
 
 
-def test_the_print_button_needs_no_inline_script(journey, make_staff):
-    html = open_sheet(make_staff, journey.finish())
+def test_the_print_button_needs_no_inline_script(visits, make_staff):
+    html = open_sheet(make_staff, visits.finish())
     assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/js/staff.js" defer>']
     assert " style=" not in html
     assert "window.print()" in (settings.BASE_DIR / "static/js/staff.js").read_text()
@@ -394,8 +395,8 @@ def test_the_print_button_needs_no_inline_script(journey, make_staff):
 # --- PDF ---
 
 
-def test_the_pdf_has_the_sheet_on_page_one_and_the_evidence_on_page_two(journey):
-    visit = journey.finish(RED_FLAG)
+def test_the_pdf_has_the_sheet_on_page_one_and_the_evidence_on_page_two(visits):
+    visit = visits.finish(RED_FLAG)
     pdf = render_sheet_pdf(build_sheet(visit))
     keep("sheets/typical.pdf", pdf)
     assert pdf.startswith(b"%PDF")
@@ -411,8 +412,8 @@ def test_the_pdf_has_the_sheet_on_page_one_and_the_evidence_on_page_two(journey)
 
 
 @pytest.mark.parametrize("paper, size", [("a4", "A4"), ("letter", "letter")])
-def test_the_heaviest_possible_page_one_still_fits_on_one_page(journey, paper, size):
-    sheet = build_sheet(journey.finish(HEAVIEST))
+def test_the_heaviest_possible_page_one_still_fits_on_one_page(visits, paper, size):
+    sheet = build_sheet(visits.finish(HEAVIEST))
     pdf = render_sheet_pdf(sheet, paper=paper)
     keep(f"sheets/heaviest-{paper}.pdf", pdf)
     assert paper_name(pdf) == size
@@ -425,13 +426,13 @@ def test_the_heaviest_possible_page_one_still_fits_on_one_page(journey, paper, s
     assert pages[1].startswith("Evidence summary")
 
 
-def test_a_typical_sheet_prints_in_the_larger_type(journey):
-    assert not build_sheet(journey.finish({**RED_FLAG, **UNSURE, **NOTHING_TRIED})).compact
-    assert build_sheet(journey.finish(HEAVIEST)).compact
+def test_a_typical_sheet_prints_in_the_larger_type(visits):
+    assert not build_sheet(visits.finish({**RED_FLAG, **UNSURE, **NOTHING_TRIED})).compact
+    assert build_sheet(visits.finish(HEAVIEST)).compact
 
 
-def test_the_pdf_shows_typed_markup_as_text(journey):
-    visit = journey.finish({"questions": {"own": "<script>alert(1)</script>"}})
+def test_the_pdf_shows_typed_markup_as_text(visits):
+    visit = visits.finish({"questions": {"own": "<script>alert(1)</script>"}})
     first, _ = pdf_pages(render_sheet_pdf(build_sheet(visit)))
     assert "<script>alert(1)</script>" in first
 
@@ -460,8 +461,8 @@ def test_the_pdf_fetcher_refuses_everything_else(url):
         StaticFileFetcher().fetch(url)
 
 
-def test_page_two_balances_its_columns_and_keeps_every_option_and_source_in_order(journey):
-    sheet = build_sheet(journey.finish(CALM_ANSWERS))
+def test_page_two_balances_its_columns_and_keeps_every_option_and_source_in_order(visits):
+    sheet = build_sheet(visits.finish(CALM_ANSWERS))
     left, right = sheet.evidence_columns
     assert [o.title for o in left + right] == [o.title for o in sheet.options]
     lengths = [sum(o.length for o in column) for column in (left, right)]

@@ -8,7 +8,7 @@ from django.urls import reverse
 from decisionaid import fhir
 from decisionaid.models import Visit
 from decisionaid.sheet import build_sheet
-from tests.conftest import Journey, stage_url
+from tests.visits import Journey, stage_url
 from topics.models import Topic
 
 LANGUAGE = reverse("journey:language")
@@ -150,10 +150,9 @@ def test_the_sheet_says_completed_in_spanish_and_keeps_their_words_as_typed(
     assert "Desde hace cuánto" not in page
 
 
-def test_the_staff_list_shows_each_visits_language(client, spanish, journey, make_staff):
-    spanish_visit = spanish.finish()
-    client.post(reverse("journey:end"))
-    english_visit = Journey(client, spanish.topic).finish()
+def test_the_staff_list_shows_each_visits_language(visits, make_staff):
+    spanish_visit = visits.finish(language="es")
+    english_visit = visits.finish()
     page = make_staff("front desk").get(reverse("staff:visits")).text
     for visit, language in [(spanish_visit, "Spanish"), (english_visit, "English")]:
         assert f'{visit.code}<span class="visit-language">{language}</span>' in page

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from decisionaid.models import Answer, Visit
 from tests.clients import Client
-from tests.conftest import Journey
 from tests.pdftext import paper_name
 
 VISITS = reverse("staff:visits")
@@ -45,8 +44,8 @@ def move(visit, **fields):
 # --- signing in, and who may read sheets ---
 
 
-def test_anonymous_users_are_sent_to_login_from_every_staff_url(journey, client):
-    visit = journey.finish()
+def test_anonymous_users_are_sent_to_login_from_every_staff_url(visits, client):
+    visit = visits.finish()
     anonymous = Client()
     for url in staff_urls(visit):
         response = anonymous.get(url)
@@ -54,8 +53,8 @@ def test_anonymous_users_are_sent_to_login_from_every_staff_url(journey, client)
         assert response.url == f"{reverse('login')}?next={quote(url, safe='/')}"
 
 
-def test_scanning_the_qr_code_leads_through_login_to_the_sheet(journey):
-    visit = journey.finish()
+def test_scanning_the_qr_code_leads_through_login_to_the_sheet(visits):
+    visit = visits.finish()
     User.objects.create_user("desk", password="a long desk password").groups.add(
         Group.objects.get(name="front desk")
     )
@@ -89,21 +88,21 @@ def test_logout_needs_a_post(make_staff):
 
 
 @pytest.mark.parametrize("group", ["clinician", "front desk"])
-def test_clinicians_and_front_desk_can_read_sheets(journey, make_staff, group):
-    visit = journey.finish()
+def test_clinicians_and_front_desk_can_read_sheets(visits, make_staff, group):
+    visit = visits.finish()
     staff = make_staff(group)
     for url in staff_urls(visit):
         assert staff.get(url, follow=True).status_code == 200, url
 
 
-def test_a_superuser_can_read_sheets(journey, make_staff):
-    visit = journey.finish()
+def test_a_superuser_can_read_sheets(visits, make_staff):
+    visit = visits.finish()
     assert make_staff(None, is_superuser=True).get(visit.get_absolute_url()).status_code == 200
 
 
 @pytest.mark.parametrize("group", [None, "content editor"])
-def test_other_signed_in_users_get_a_friendly_403(journey, make_staff, group):
-    visit = journey.finish()
+def test_other_signed_in_users_get_a_friendly_403(visits, make_staff, group):
+    visit = visits.finish()
     staff = make_staff(group, is_staff=True)
     for url in staff_urls(visit):
         response = staff.get(url)
@@ -113,8 +112,8 @@ def test_other_signed_in_users_get_a_friendly_403(journey, make_staff, group):
         assert visit.code not in text(response)
 
 
-def test_an_inactive_member_cannot_read_sheets(journey, make_staff):
-    visit = journey.finish()
+def test_an_inactive_member_cannot_read_sheets(visits, make_staff):
+    visit = visits.finish()
     staff = make_staff("clinician")
     User.objects.filter(groups__name="clinician").update(is_active=False)
     assert staff.get(visit.get_absolute_url()).status_code == 302
@@ -169,15 +168,15 @@ def test_the_finish_screen_has_a_qr_code_for_the_staff_sheet_url(journey, client
 
 
 def test_the_list_shows_todays_finished_visits_newest_first_with_flags(
-    journey, make_staff, shipped_topic
+    visits, make_staff, shipped_topic
 ):
-    calm = journey.finish()
-    flagged = journey.finish({"safety": {"flags": ["fever", "night-pain"]}})
+    calm = visits.finish()
+    flagged = visits.finish({"safety": {"flags": ["fever", "night-pain"]}})
     # Both earlier today, whatever the time the suite runs (even just after midnight).
     today = timezone.localtime()
     move(calm, finished_at=today.replace(hour=0, minute=1))
     flagged = move(flagged, finished_at=today.replace(hour=0, minute=2))
-    unfinished = Journey(Client(), shipped_topic).through("values")
+    unfinished = visits.through("values")
     page = text(make_staff("front desk").get(VISITS))
     assert "Finished visits: today" in page
     assert "2 visits: emergencies first, then finished visits, newest first" in page
@@ -191,12 +190,10 @@ def test_the_list_shows_todays_finished_visits_newest_first_with_flags(
 
 
 def test_an_emergency_visit_is_listed_first_at_once_even_before_it_is_finished(
-    journey, make_staff, shipped_topic
+    visits, make_staff, shipped_topic
 ):
-    calm = journey.finish()
-    tablet = Journey(Client(), shipped_topic)
-    emergency = tablet.start()
-    tablet.answer("safety", flags=["leg-weakness"])
+    calm = visits.finish()
+    emergency = visits.through("safety", {"safety": {"flags": ["leg-weakness"]}})
     staff = make_staff("front desk")
     page = text(staff.get(VISITS))
     assert page.index(emergency.code) < page.index(calm.code)
@@ -211,12 +208,12 @@ def test_an_emergency_visit_is_listed_first_at_once_even_before_it_is_finished(
     assert "Weakness or numbness in both legs, or a leg that is getting weaker." in sheet
     assert "Not finished: the patient stopped before the end." in sheet
     # An unfinished visit without an emergency is still not listed.
-    other = Journey(Client(), shipped_topic).through("values")
+    other = visits.through("values")
     assert other.code not in text(staff.get(VISITS))
 
 
-def test_the_list_shows_each_kind_of_flag_in_words(journey, make_staff):
-    journey.finish(
+def test_the_list_shows_each_kind_of_flag_in_words(visits, make_staff):
+    visits.finish(
         {
             "history": {"tried-exercise": "no"},
             "understanding": {"shots-alone": "true"},
@@ -228,9 +225,9 @@ def test_the_list_shows_each_kind_of_flag_in_words(journey, make_staff):
         assert label in page
 
 
-def test_an_earlier_day_can_be_chosen(journey, make_staff):
-    old = move(journey.finish(), finished_at=timezone.now() - timezone.timedelta(days=2))
-    today = journey.finish()
+def test_an_earlier_day_can_be_chosen(visits, make_staff):
+    old = move(visits.finish(), finished_at=timezone.now() - timezone.timedelta(days=2))
+    today = visits.finish()
     day = timezone.localdate(old.finished_at).isoformat()
     page = text(make_staff().get(VISITS, {"date": day}))
     assert old.code in page and today.code not in page
@@ -261,20 +258,20 @@ def test_a_bad_date_gets_a_clear_message_and_todays_list(make_staff, date, messa
     assert "<script>" not in response.content.decode().split("<main", 1)[1]
 
 
-def test_expired_visits_are_not_listed(journey, make_staff):
-    visit = move(journey.finish(), expires_at=timezone.now() - timezone.timedelta(seconds=1))
+def test_expired_visits_are_not_listed(visits, make_staff):
+    visit = move(visits.finish(), expires_at=timezone.now() - timezone.timedelta(seconds=1))
     assert visit.code not in text(make_staff().get(VISITS))
 
 
-def test_the_patients_own_words_are_escaped_in_the_list(journey, make_staff):
-    journey.finish({"questions": {"own": "<script>alert(1)</script>"}})
+def test_the_patients_own_words_are_escaped_in_the_list(visits, make_staff):
+    visits.finish({"questions": {"own": "<script>alert(1)</script>"}})
     html = make_staff().get(VISITS).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert" not in html
 
 
-def test_the_list_links_to_open_print_and_download_each_sheet(journey, make_staff):
-    visit = journey.finish()
+def test_the_list_links_to_open_print_and_download_each_sheet(visits, make_staff):
+    visit = visits.finish()
     html = make_staff().get(VISITS).content.decode()
     assert f'href="/staff/sheet/{visit.token}/"' in html
     assert f'href="/staff/sheet/{visit.token}/?print=1"' in html
@@ -283,14 +280,14 @@ def test_the_list_links_to_open_print_and_download_each_sheet(journey, make_staf
 
 
 def test_the_list_takes_the_same_few_queries_however_many_visits(
-    journey, make_staff, django_assert_max_num_queries
+    visits, make_staff, django_assert_max_num_queries
 ):
     staff = make_staff()
-    journey.finish()
+    visits.finish()
     with django_assert_max_num_queries(14) as one:
         staff.get(VISITS)
     for _ in range(3):
-        journey.finish({"safety": {"flags": ["fever"]}, "history": {"tried-exercise": "no"}})
+        visits.finish({"safety": {"flags": ["fever"]}, "history": {"tried-exercise": "no"}})
     with django_assert_max_num_queries(14) as four:
         assert text(staff.get(VISITS)).count("See a doctor soon") == 3
     assert len(four) == len(one)
@@ -299,8 +296,8 @@ def test_the_list_takes_the_same_few_queries_however_many_visits(
 # --- finding a visit by its code ---
 
 
-def test_a_visit_is_found_by_its_code_in_any_case_and_spacing(journey, make_staff):
-    visit = journey.finish()
+def test_a_visit_is_found_by_its_code_in_any_case_and_spacing(visits, make_staff):
+    visit = visits.finish()
     messy = f"  {visit.code[:3].lower()} {visit.code[3:]} "
     response = make_staff().get(FIND, {"code": messy})
     assert response.status_code == 302
@@ -324,14 +321,14 @@ def test_an_unknown_code_gets_a_clear_message(make_staff, code, message):
     assert "<SCRIPT>" not in response.content.decode()
 
 
-def test_an_unfinished_visit_is_not_found_by_code(journey, make_staff):
-    visit = journey.through("values")
+def test_an_unfinished_visit_is_not_found_by_code(visits, make_staff):
+    visit = visits.through("values")
     response = make_staff().get(FIND, {"code": visit.code})
     assert f"Visit {visit.code} is not finished yet." in text(response)
 
 
-def test_an_expired_visit_is_not_found_by_code(journey, make_staff):
-    visit = move(journey.finish(), expires_at=timezone.now())
+def test_an_expired_visit_is_not_found_by_code(visits, make_staff):
+    visit = move(visits.finish(), expires_at=timezone.now())
     assert f"No visit has the code {visit.code}." in text(
         make_staff().get(FIND, {"code": visit.code})
     )
@@ -340,8 +337,8 @@ def test_an_expired_visit_is_not_found_by_code(journey, make_staff):
 # --- the sheet and its PDF ---
 
 
-def test_the_sheet_page_uses_the_staff_layout(journey, make_staff):
-    visit = journey.finish()
+def test_the_sheet_page_uses_the_staff_layout(visits, make_staff):
+    visit = visits.finish()
     page = text(make_staff().get(visit.get_absolute_url()))
     assert "decisionaid · Staff" in page
     assert "Sign out" in page
@@ -349,35 +346,35 @@ def test_the_sheet_page_uses_the_staff_layout(journey, make_staff):
     assert "Download PDF (A4)" in page and "Download PDF (Letter)" in page
 
 
-def test_the_lists_print_link_opens_the_sheet_ready_to_print(journey, make_staff):
-    visit = journey.finish()
+def test_the_lists_print_link_opens_the_sheet_ready_to_print(visits, make_staff):
+    visit = visits.finish()
     staff = make_staff()
     assert "data-autoprint" in staff.get(visit.get_absolute_url(), {"print": "1"}).content.decode()
     assert "data-autoprint" not in staff.get(visit.get_absolute_url()).content.decode()
 
 
-def test_sheets_are_found_by_token_never_by_id(journey, make_staff):
-    visit = journey.finish()
+def test_sheets_are_found_by_token_never_by_id(visits, make_staff):
+    visit = visits.finish()
     staff = make_staff()
     assert staff.get(f"/staff/sheet/{visit.pk}/").status_code == 404
     assert staff.get("/staff/sheet/not-a-token/pdf/").status_code == 404
     assert staff.get(visit.get_absolute_url()).status_code == 200
 
 
-def test_an_expired_sheet_is_gone_before_the_purge(journey, make_staff):
-    visit = move(journey.finish(), expires_at=timezone.now() - timezone.timedelta(seconds=1))
+def test_an_expired_sheet_is_gone_before_the_purge(visits, make_staff):
+    visit = move(visits.finish(), expires_at=timezone.now() - timezone.timedelta(seconds=1))
     staff = make_staff()
     assert staff.get(visit.get_absolute_url()).status_code == 404
     assert staff.get(reverse("staff:sheet_pdf", kwargs={"token": visit.token})).status_code == 404
 
 
-def test_an_unfinished_visit_has_no_sheet(journey, make_staff):
-    visit = journey.through("questions")
+def test_an_unfinished_visit_has_no_sheet(visits, make_staff):
+    visit = visits.through("questions")
     assert make_staff().get(visit.get_absolute_url()).status_code == 404
 
 
-def test_the_pdf_downloads_with_the_code_in_its_name(journey, make_staff):
-    visit = journey.finish()
+def test_the_pdf_downloads_with_the_code_in_its_name(visits, make_staff):
+    visit = visits.finish()
     response = make_staff().get(reverse("staff:sheet_pdf", kwargs={"token": visit.token}))
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
@@ -389,19 +386,19 @@ def test_the_pdf_downloads_with_the_code_in_its_name(journey, make_staff):
 @pytest.mark.parametrize(
     "paper, size", [("letter", "letter"), ("LETTER ", "letter"), ("junk", "A4")]
 )
-def test_the_pdf_paper_size_can_be_chosen(journey, make_staff, paper, size):
-    visit = journey.finish()
+def test_the_pdf_paper_size_can_be_chosen(visits, make_staff, paper, size):
+    visit = visits.finish()
     url = reverse("staff:sheet_pdf", kwargs={"token": visit.token})
     response = make_staff().get(url, {"paper": paper})
     assert paper_name(response.content) == size
 
 
 def test_the_sheet_takes_the_same_few_queries_however_many_answers(
-    journey, make_staff, django_assert_max_num_queries
+    visits, make_staff, django_assert_max_num_queries
 ):
     staff = make_staff()
-    calm = journey.finish()
-    heavy = journey.finish(
+    calm = visits.finish()
+    heavy = visits.finish(
         {
             "safety": {"flags": ["fever", "night-pain", "weight-loss"]},
             "understanding": {"shots-alone": "true", "exercise-first": "false"},
@@ -419,9 +416,9 @@ def test_the_sheet_takes_the_same_few_queries_however_many_answers(
 # --- retention ---
 
 
-def test_purge_deletes_expired_visits_and_their_answers_and_keeps_the_rest(journey):
-    expired = [journey.finish(), journey.finish()]
-    kept = journey.finish()
+def test_purge_deletes_expired_visits_and_their_answers_and_keeps_the_rest(visits):
+    expired = [visits.finish(), visits.finish()]
+    kept = visits.finish()
     for visit in expired:
         move(visit, expires_at=timezone.now() - timezone.timedelta(days=1))
     expired_answers = Answer.objects.filter(visit__in=expired).count()
@@ -436,15 +433,15 @@ def test_purge_deletes_expired_visits_and_their_answers_and_keeps_the_rest(journ
     assert Answer.objects.filter(visit=kept).count() > 0
 
 
-def test_purge_with_nothing_expired_says_so(journey):
-    journey.finish()
+def test_purge_with_nothing_expired_says_so(visits):
+    visits.finish()
     out = io.StringIO()
     call_command("purge_visits", stdout=out)
     assert out.getvalue() == "Deleted 0 expired visits and 0 answers, and 0 sheet access records.\n"
     assert Visit.objects.count() == 1
 
 
-def test_a_new_visit_expires_after_the_retention_period(journey, settings):
-    visit = journey.finish()
+def test_a_new_visit_expires_after_the_retention_period(visits, settings):
+    visit = visits.finish()
     days = (visit.expires_at - visit.started_at).total_seconds() / 86400
     assert round(days, 3) == settings.DECISIONAID_RETENTION_DAYS

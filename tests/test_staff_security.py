@@ -14,7 +14,7 @@ from django.utils import timezone
 from decisionaid.models import ApiKey, SheetAccess
 from decisionaid.staff_sessions import SIGNED_IN_AT
 from tests.clients import Client
-from tests.conftest import Journey
+from tests.visits import Journey
 
 PASSWORD = "correct horse battery staple"
 LOCKOUT = "Too many failed sign-in attempts."
@@ -129,8 +129,8 @@ def test_a_few_failures_from_one_address_lock_no_one_else_out(client, desk, sett
 # --- who read which sheet ---
 
 
-def test_every_sheet_pdf_and_fhir_read_is_logged(client, desk, journey):
-    visit = journey.finish()
+def test_every_sheet_pdf_and_fhir_read_is_logged(client, desk, visits):
+    visit = visits.finish()
     staff = Client()
     sign_in(staff)
     staff.get(reverse("staff:sheet", args=[visit.token]))

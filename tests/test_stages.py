@@ -8,7 +8,7 @@ from decisionaid import stages
 from decisionaid.models import Answer
 from decisionaid.sheet import build_sheet
 from decisionaid.stages.base import AnswerData, FlagItem, Stage, flag_group, radio
-from tests.conftest import CALM_ANSWERS, stage_url
+from tests.visits import CALM_ANSWERS, stage_url
 
 MOOD_TEMPLATE = """{% extends "decisionaid/stage_form.html" %}
 {% block stage_intro %}<p class="lead">One more question before you choose.</p>{% endblock %}"""

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from decisionaid.models import Answer
 from tests.clients import Client
-from tests.conftest import Journey, stage_url
+from tests.visits import Journey, stage_url
 
 # --- server side (Django test client) ---
 
