@@ -4,7 +4,8 @@ from django.urls import reverse
 
 from decisionaid.models import CODE_ALPHABET, Answer, Visit
 from decisionaid.services import start_visit
-from tests.visits import CALM_ANSWERS, stage_url
+from tests.clients import Client
+from tests.visits import CALM_ANSWERS, Journey, stage_url
 
 STAGES = list(CALM_ANSWERS)
 
@@ -13,10 +14,10 @@ def answers_of(visit):
     return {f"{a.stage}:{a.key}": a for a in Answer.objects.filter(visit=visit)}
 
 
-def test_a_patient_can_go_from_welcome_to_finish(client, journey, shipped_topic):
+def test_a_patient_can_go_from_welcome_to_finish(client, shipped_topic):
     welcome = client.get("/")
     assert "Start" in welcome.text
-    visit = journey.finish()
+    visit = Journey(client, shipped_topic, pages=True).finish()
 
     assert visit.is_finished
     assert visit.content_version == shipped_topic.content_version
@@ -292,11 +293,14 @@ def stored(visit):
     return fields, [[getattr(a, f) for f in STORED] + [a.sheet_note] for a in rows]
 
 
-def test_visits_made_without_the_pages_are_stored_as_the_pages_store_them(journey, visits):
-    """Tests of the sheet, staff pages, FHIR and insights make their visits with `Visits`,
-    which skips the pages; it must leave exactly what walking the pages leaves."""
+def test_visits_made_without_the_pages_are_stored_as_the_pages_store_them(
+    client, shipped_topic, visits
+):
+    """Most tests make their visits with `Visits`, or reach a stage with `Journey.through`,
+    which skip the pages; they must leave exactly what walking the pages leaves."""
     for answers in [None, UNUSUAL]:
-        walked = stored(journey.finish(answers))
+        walked = stored(Journey(client, shipped_topic, pages=True).finish(answers))
         made = stored(visits.finish(answers))
-        assert made == walked
+        quick = stored(Journey(Client(), shipped_topic).finish(answers))
+        assert made == walked == quick
         assert len(made[1]) > 40

@@ -1,11 +1,13 @@
 """Two ways for a test to make a visit of the shipped topic, answered with CALM_ANSWERS unless
 told otherwise.
 
-- `Journey` walks the patient's pages with the test client, as a tablet does. Tests of the
-  journey itself use it, and so does any test that goes on with the same tablet session.
 - `Visits` fills in each stage's form and saves it with the services the pages call, screen by
   screen, without the pages. It is several times quicker, for tests about what happens to a
   visit afterwards: the sheet, the staff pages, FHIR, insights.
+- `Journey` is a tablet: the test client starts a visit on the Welcome page and posts each
+  stage's pages. To reach a later stage quickly, `through` saves the stages before it with
+  `Visits`, in the same tablet session; `Journey(..., pages=True)` posts every page instead.
+  `test_journey.py` checks that both leave exactly the same answers.
 """
 
 import re
@@ -69,11 +71,12 @@ CALM_ANSWERS = {
 
 
 class Journey:
-    """Drives the Django test client through the patient journey."""
+    """Drives the Django test client through the patient journey (see above)."""
 
-    def __init__(self, client, topic):
+    def __init__(self, client, topic, *, pages=False):
         self.client = client
         self.topic = topic
+        self.pages = pages
 
     def start(self):
         response = self.client.post(reverse("journey:start", kwargs={"slug": self.topic.slug}))
@@ -95,12 +98,16 @@ class Journey:
             url = response["Location"]
 
     def through(self, last_stage, answers=None):
-        """Start a visit and answer every stage up to and including `last_stage`."""
+        """Start a visit on the tablet and answer every stage up to and including
+        `last_stage`: on its pages with `pages=True`, else saved as its pages save it."""
         answers = answers or {}
         visit = self.start()
         for stage in CALM_ANSWERS:
-            response = self.answer(stage, **answers.get(stage, {}))
-            assert response.status_code == 302, (stage, response.content[:3000])
+            if self.pages:
+                response = self.answer(stage, **answers.get(stage, {}))
+                assert response.status_code == 302, (stage, response.content[:3000])
+            else:
+                Visits(self.topic).answer(visit, stages.by_slug(stage), **answers.get(stage, {}))
             if stage == last_stage:
                 break
         return visit
