@@ -300,9 +300,11 @@ def keep(name, data):
 @pytest.fixture
 def staff_groups(transactional_db):
     """A transactional test starts on a flushed database. Flushing reloads the topic packs and
-    permissions (post_migrate) but not the staff groups, which a data migration makes: make them
-    again with that migration's own code."""
-    migration = importlib.import_module("decisionaid.migrations.0004_staff_groups")
+    permissions (post_migrate) but not the staff groups, which the data migrations make: make them
+    again with the migration's own code."""
+    migration = importlib.import_module(
+        "decisionaid.migrations.0001_squashed_0009_sheet_access_log"
+    )
     migration.create_groups(django_apps, schema_editor=None)
 
 
