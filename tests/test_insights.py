@@ -9,12 +9,15 @@ from html import unescape
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from decisionaid import services, stages, tallies
 from decisionaid.models import DailyTally, Visit
+from tests.conftest import SHIPPED_SLUG
 from tests.visits import Visits
+from topics.models import Topic
 
 INSIGHTS = reverse("staff:insights")
 INSIGHTS_CSV = reverse("staff:insights_csv")
@@ -120,45 +123,99 @@ def test_a_visit_that_stopped_at_check_your_answers_is_counted_there(visits):
 # --- the page ---
 
 
-@pytest.fixture
-def week_of_visits(shipped_topic):
-    """Seven finished and five unfinished visits started over one week, then all purged."""
+@pytest.fixture(scope="class")
+def week_of_visits(django_db_setup, django_db_blocker):
+    """Seven finished and five unfinished visits started over one week, then all purged.
+
+    Made once for the tests of TestAPurgedWeek, which only read what is left (each in a
+    transaction of its own, rolled back after it), and rolled back after the last of them."""
     monday = timezone.localdate() - datetime.timedelta(days=14)
-    for i in range(7):
-        visit_started_on(shipped_topic, monday + datetime.timedelta(days=i))
-    for i in range(5):
-        visit_started_on(
-            shipped_topic, monday + datetime.timedelta(days=i), stop_before="understanding"
+    with django_db_blocker.unblock(), transaction.atomic():
+        topic = Topic.objects.get(slug=SHIPPED_SLUG, translation_of=None)
+        for i in range(7):
+            visit_started_on(topic, monday + datetime.timedelta(days=i))
+        for i in range(5):
+            visit_started_on(
+                topic, monday + datetime.timedelta(days=i), stop_before="understanding"
+            )
+        expire_all()
+        call_command("purge_visits", stdout=io.StringIO())
+        assert not Visit.objects.exists()
+        yield monday
+        transaction.set_rollback(True)
+
+
+class TestAPurgedWeek:
+    """The page and its download, over a week of visits made once for the class."""
+
+    def test_after_purging_a_week_of_visits_the_insights_still_show_its_counts(
+        self, make_staff, shipped_topic, week_of_visits
+    ):
+        monday = week_of_visits
+        week = week_query(shipped_topic, monday, monday + datetime.timedelta(days=6))
+        page = text(make_staff("clinician").get(INSIGHTS, week))
+        assert "Prolotherapy for chronic low back pain" in page
+        assert table_row(page, "Started") == "12"
+        assert table_row(page, "Finished") == "7"
+        assert table_row(page, "Check your understanding") == "5"  # where the unfinished stopped
+        assert table_row(page, "Exercise or spinal manipulation, without shots") == "7"
+        assert table_row(page, "4 of 4") == "7"
+        assert table_row(page, "About your back pain") == "fewer than 5"
+
+    def test_days_outside_the_range_are_left_out(self, make_staff, shipped_topic, week_of_visits):
+        monday = week_of_visits
+        week = week_query(
+            shipped_topic, monday + datetime.timedelta(days=2), monday + datetime.timedelta(days=5)
         )
-    expire_all()
-    call_command("purge_visits", stdout=io.StringIO())
-    assert not Visit.objects.exists()
-    return monday
+        page = text(make_staff("clinician").get(INSIGHTS, week))
+        assert table_row(page, "Started") == "7"  # 4 finished and 3 unfinished on those days
+        assert table_row(page, "Finished") == "fewer than 5"
 
+    def test_each_chart_is_an_svg_with_a_table_beside_it_and_no_inline_style(
+        self, make_staff, shipped_topic, week_of_visits
+    ):
+        monday = week_of_visits
+        week = week_query(shipped_topic, monday, monday + datetime.timedelta(days=6))
+        html = make_staff("content editor").get(INSIGHTS, week).content.decode()
+        charts = re.findall(r'<section class="insight".*?</section>', html, re.S)
+        assert len(charts) == 7
+        for chart in charts:
+            assert re.search(r'<svg class="bar-chart"[^>]*aria-hidden="true"', chart)
+            assert "<table" in chart and "<caption>" in chart
+        assert re.search(r'<rect class="bar" x="0" y="\d+" width="75(\.0)?%"', html)
+        assert " style=" not in html
+        assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/js/staff.js" defer>']
+        assert "Does the leaning fit" in html
 
-def test_after_purging_a_week_of_visits_the_insights_still_show_its_counts(
-    make_staff, shipped_topic, week_of_visits
-):
-    monday = week_of_visits
-    week = week_query(shipped_topic, monday, monday + datetime.timedelta(days=6))
-    page = text(make_staff("clinician").get(INSIGHTS, week))
-    assert "Prolotherapy for chronic low back pain" in page
-    assert table_row(page, "Started") == "12"
-    assert table_row(page, "Finished") == "7"
-    assert table_row(page, "Check your understanding") == "5"  # where the unfinished stopped
-    assert table_row(page, "Exercise or spinal manipulation, without shots") == "7"
-    assert table_row(page, "4 of 4") == "7"
-    assert table_row(page, "About your back pain") == "fewer than 5"
+    def test_the_csv_has_the_page_numbers_with_small_counts_hidden(
+        self, make_staff, shipped_topic, week_of_visits
+    ):
+        monday = week_of_visits
+        week = week_query(shipped_topic, monday, monday + datetime.timedelta(days=6))
+        response = make_staff("clinician").get(INSIGHTS_CSV, week)
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert "attachment" in response["Content-Disposition"]
+        rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+        started = next(r for r in rows if r["section"] == "Visits" and r["item"] == "Started")
+        assert started["count"] == "12"
+        assert started["from"] == monday.isoformat()
+        counts = {r["count"] for r in rows}
+        assert counts <= {"fewer than 5"} | {str(n) for n in range(5, 100)}
 
-
-def test_days_outside_the_range_are_left_out(make_staff, shipped_topic, week_of_visits):
-    monday = week_of_visits
-    week = week_query(
-        shipped_topic, monday + datetime.timedelta(days=2), monday + datetime.timedelta(days=5)
-    )
-    page = text(make_staff("clinician").get(INSIGHTS, week))
-    assert table_row(page, "Started") == "7"  # 4 finished and 3 unfinished on those days
-    assert table_row(page, "Finished") == "fewer than 5"
+    def test_the_insights_page_reads_a_constant_number_of_queries(
+        self, make_staff, shipped_topic, week_of_visits, django_assert_max_num_queries
+    ):
+        staff = make_staff("clinician")
+        monday = week_of_visits
+        counts = []
+        for days in (0, 6):
+            week = week_query(shipped_topic, monday, monday + datetime.timedelta(days=days))
+            for url in (INSIGHTS, INSIGHTS_CSV):
+                with django_assert_max_num_queries(14) as queries:
+                    assert staff.get(url, week).status_code == 200
+                counts.append(len(queries))
+        assert counts[0] == counts[2]  # the page: as many queries for a day as for a week
+        assert counts[1] == counts[3]  # the CSV
 
 
 def test_counts_under_five_show_as_fewer_than_five_everywhere(journey, make_staff):
@@ -175,23 +232,6 @@ def test_counts_under_five_show_as_fewer_than_five_everywhere(journey, make_staf
     svg = re.search(r"<svg .*?</svg>", response.content.decode(), re.S).group(0)
     assert "<rect" not in svg  # no bar gives a small count away by its length
     assert "fewer than 5" in svg
-
-
-def test_each_chart_is_an_svg_with_a_table_beside_it_and_no_inline_style(
-    make_staff, shipped_topic, week_of_visits
-):
-    monday = week_of_visits
-    week = week_query(shipped_topic, monday, monday + datetime.timedelta(days=6))
-    html = make_staff("content editor").get(INSIGHTS, week).content.decode()
-    charts = re.findall(r'<section class="insight".*?</section>', html, re.S)
-    assert len(charts) == 7
-    for chart in charts:
-        assert re.search(r'<svg class="bar-chart"[^>]*aria-hidden="true"', chart)
-        assert "<table" in chart and "<caption>" in chart
-    assert re.search(r'<rect class="bar" x="0" y="\d+" width="75(\.0)?%"', html)
-    assert " style=" not in html
-    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/js/staff.js" defer>']
-    assert "Does the leaning fit" in html
 
 
 def test_finishing_counts_whether_the_leaning_fits_what_matters_most(visits):
@@ -213,22 +253,6 @@ def test_the_leaning_fit_shows_once_it_is_counted(make_staff, shipped_topic):
     assert "Does the leaning fit what matters most?" in page
     assert table_row(page, "Fits what the patient said matters most") == "6"
     assert table_row(page, "Does not fit") == "fewer than 5"
-
-
-def test_the_csv_has_the_page_numbers_with_small_counts_hidden(
-    make_staff, shipped_topic, week_of_visits
-):
-    monday = week_of_visits
-    week = week_query(shipped_topic, monday, monday + datetime.timedelta(days=6))
-    response = make_staff("clinician").get(INSIGHTS_CSV, week)
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    started = next(r for r in rows if r["section"] == "Visits" and r["item"] == "Started")
-    assert started["count"] == "12"
-    assert started["from"] == monday.isoformat()
-    counts = {r["count"] for r in rows}
-    assert counts <= {"fewer than 5"} | {str(n) for n in range(5, 100)}
 
 
 def test_a_topic_without_visits_says_so(make_staff, shipped_topic):
@@ -272,19 +296,3 @@ def test_the_staff_menu_links_to_insights_only_for_those_allowed(make_staff, vis
     assert (
         'href="/staff/insights/"' not in make_staff("front desk").get(visit.get_absolute_url()).text
     )
-
-
-def test_the_insights_page_reads_a_constant_number_of_queries(
-    make_staff, shipped_topic, week_of_visits, django_assert_max_num_queries
-):
-    staff = make_staff("clinician")
-    monday = week_of_visits
-    counts = []
-    for days in (0, 6):
-        week = week_query(shipped_topic, monday, monday + datetime.timedelta(days=days))
-        for url in (INSIGHTS, INSIGHTS_CSV):
-            with django_assert_max_num_queries(14) as queries:
-                assert staff.get(url, week).status_code == 200
-            counts.append(len(queries))
-    assert counts[0] == counts[2]  # the page: as many queries for a day as for a week
-    assert counts[1] == counts[3]  # the CSV
