@@ -128,7 +128,8 @@ def week_of_visits(django_db_setup, django_db_blocker):
     """Seven finished and five unfinished visits started over one week, then all purged.
 
     Made once for the tests of TestAPurgedWeek, which only read what is left (each in a
-    transaction of its own, rolled back after it), and rolled back after the last of them."""
+    transaction of its own, rolled back after it), and rolled back after the last of them. The
+    class must hold no transactional or live-server test: those need the database to themselves."""
     monday = timezone.localdate() - datetime.timedelta(days=14)
     with django_db_blocker.unblock(), transaction.atomic():
         topic = Topic.objects.get(slug=SHIPPED_SLUG, translation_of=None)

@@ -1,7 +1,9 @@
 import re
 
+import pytest
 from django.urls import reverse
 
+from decisionaid import services
 from decisionaid.models import CODE_ALPHABET, Answer, Visit
 from decisionaid.services import start_visit
 from tests.clients import Client
@@ -276,7 +278,6 @@ def test_a_text_size_chosen_on_welcome_stays_after_start_and_goes_at_hand_back(
     assert '<html lang="en" class="text-normal">' in client.get("/").text
 
 
-STORED = ["stage", "key", "order", "prompt", "value", "display", "outcome", "message"]
 UNUSUAL = {
     "safety": {"flags": ["fever", "leg-weakness"]},
     "history": {"tried-exercise": "no", "needles": "a-lot"},
@@ -284,23 +285,35 @@ UNUSUAL = {
     "leaning": {"choice": "not-sure", "ready-settled": "no"},
     "questions": {"suggested": [], "own": ""},
 }
+VISIT_FIELDS = ["language", "content_topic_id", "content_version", "readiness_score"]
 
 
 def stored(visit):
+    """What a visit holds, but for its own identity and the time of each save."""
     visit.refresh_from_db()
+    fields = [getattr(visit, f) for f in VISIT_FIELDS]
+    fields += [visit.finished_at is not None, visit.emergency_at is not None]
     rows = Answer.objects.filter(visit=visit).order_by("stage", "order", "key")
-    fields = (visit.finished_at is not None, visit.readiness_score, visit.emergency_at is not None)
-    return fields, [[getattr(a, f) for f in STORED] + [a.sheet_note] for a in rows]
+    names = ["stage", "key", "order", *services.ANSWER_FIELDS]
+    return fields, [[getattr(a, name) for name in names] for a in rows]
 
 
+def tablet_in(language):
+    """A tablet whose patient chose `language` on Welcome."""
+    tablet = Client()
+    tablet.post(reverse("journey:language"), {"language": language, "next": "/"})
+    return tablet
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
 def test_visits_made_without_the_pages_are_stored_as_the_pages_store_them(
-    client, shipped_topic, visits
+    shipped_topic, visits, language
 ):
     """Most tests make their visits with `Visits`, or reach a stage with `Journey.through`,
     which skip the pages; they must leave exactly what walking the pages leaves."""
     for answers in [None, UNUSUAL]:
-        walked = stored(Journey(client, shipped_topic, pages=True).finish(answers))
-        made = stored(visits.finish(answers))
-        quick = stored(Journey(Client(), shipped_topic).finish(answers))
-        assert made == walked == quick
-        assert len(made[1]) > 40
+        walked = Journey(tablet_in(language), shipped_topic, pages=True).finish(answers)
+        quick = Journey(tablet_in(language), shipped_topic).finish(answers)
+        made = visits.finish(answers, language=language)
+        assert stored(made) == stored(walked) == stored(quick)
+        assert walked.language == language and walked.answers.count() > 40

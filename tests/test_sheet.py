@@ -443,6 +443,19 @@ def test_the_pdf_fetcher_reads_static_files_from_disk():
     assert response.content_type == "text/css"
 
 
+def test_the_pdf_fetcher_reads_collected_files_by_their_hashed_names(settings, tmp_path):
+    """After collectstatic, {% static %} names files that exist only in STATIC_ROOT."""
+    settings.STATIC_ROOT = tmp_path
+    (tmp_path / "css").mkdir()
+    (tmp_path / "css/sheet.1a2b3c.css").write_text("body { color: black; }")
+    (tmp_path.parent / "outside.css").write_text("body { color: red; }")
+    response = StaticFileFetcher().fetch(f"{BASE_URL}static/css/sheet.1a2b3c.css")
+    assert response.read() == b"body { color: black; }"
+    for outside in ["static/../outside.css", "static/css/../../outside.css"]:
+        with pytest.raises(URLFetchingError):
+            StaticFileFetcher().fetch(f"{BASE_URL}{outside}")
+
+
 @pytest.mark.parametrize(
     "url",
     [

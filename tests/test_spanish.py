@@ -14,6 +14,7 @@ from topics.models import Topic
 LANGUAGE = reverse("journey:language")
 PAIN_QUESTION_ES = "¿Desde hace cuánto tiempo tiene este dolor de espalda?"
 PAIN_QUESTION_EN = "How long have you had this back pain?"
+BASE = "https://clinic.example/api/fhir"
 
 
 def choose(client, language, next_url="/"):
@@ -126,14 +127,26 @@ def test_a_spanish_visit_reads_in_english_on_the_sheet(client, spanish, make_sta
 
 
 def test_the_fhir_response_of_a_spanish_visit_follows_the_english_questionnaire(
-    spanish, shipped_topic
+    spanish, shipped_topic, visits
 ):
     visit = spanish.finish()
     visit = Visit.objects.select_related("topic", "content_topic").get(pk=visit.pk)
-    response = fhir.questionnaire_response(visit, "https://clinic.example/api/fhir")
+    response = fhir.questionnaire_response(visit, BASE)
     assert response.questionnaire.endswith(f"|{shipped_topic.content_version}")
     texts = [item.text for group in response.item for item in group.item]
     assert PAIN_QUESTION_EN in texts and PAIN_QUESTION_ES not in texts
+    # Word for word what the same answers give from an English visit, the Learn screens too.
+    english = fhir.questionnaire_response(visits.finish(), BASE)
+    assert items(response) == items(english)
+    assert "learn.opened-about" in items(response)
+
+
+def items(response):
+    """{linkId: (text, answer)} of a QuestionnaireResponse's questions and their groups."""
+    found = {group.linkId: (group.text, None) for group in response.item}
+    for group in response.item:
+        found |= {item.linkId: (item.text, item.answer) for item in group.item}
+    return found
 
 
 def test_the_sheet_says_completed_in_spanish_and_keeps_their_words_as_typed(
@@ -180,5 +193,5 @@ def test_a_spanish_visit_keeps_the_source_version_it_followed_after_the_translat
     spanish_topic.save(update_fields=["source_version", "content_version"])
     visit = Visit.objects.select_related("topic", "content_topic").get(pk=visit.pk)
     assert visit.source_version == before
-    response = fhir.questionnaire_response(visit, "https://clinic.example/api/fhir")
+    response = fhir.questionnaire_response(visit, BASE)
     assert response.questionnaire.endswith(f"|{before}")

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils import translation
 
 from decisionaid import services, stages
 from decisionaid.models import Visit
@@ -130,28 +131,36 @@ class Visits:
         return services.start_visit(topic=self.topic, language=language)
 
     def answer(self, visit, stage, **changes):
-        """Save every screen of a stage as its page would: what the screen records when it is
-        shown, and the answers posted from it (in one save: the page makes two)."""
+        """Save every screen of a stage as its pages would, in the visit's language: what the
+        screen records when it is shown (the page's GET), then the answers posted from it."""
         data = QueryDict(urlencode({**CALM_ANSWERS[stage.slug], **changes}, doseq=True))
-        topic = visit.content_topic
-        content = stage.content(topic)
-        for screen in range(1, stage.screen_count(content) + 1):
-            saved = list(visit.answers.filter(stage=stage.slug))
-            form = stage(
-                data,
-                topic=topic,
-                content=content,
-                screen=screen,
-                saved=saved,
-                initial=stage.initial_from(saved),
-            )
-            assert form.is_valid(), (stage.slug, screen, form.errors)
-            services.save_stage(
-                visit=visit,
-                stage=stage,
-                answers=[*form.on_view(), *form.answers()],
-                visit_updates=form.visit_updates(),
-            )
+        with translation.override(visit.language):
+            assert stages.Progress(visit.answers.all()).can_open(stage), f"{stage.slug}: too soon"
+            content = stage.content(visit.content_topic)
+            for screen in range(1, stage.screen_count(content) + 1):
+                viewed = self._form(visit, stage, None, content, screen).on_view()
+                if viewed:
+                    services.save_stage(visit=visit, stage=stage, answers=viewed)
+                form = self._form(visit, stage, data, content, screen)
+                assert form.is_valid(), (stage.slug, screen, form.errors)
+                answers, updates = form.answers(), form.visit_updates()
+                if answers or updates:  # else the page's save would only touch `updated_at`
+                    services.save_stage(
+                        visit=visit, stage=stage, answers=answers, visit_updates=updates
+                    )
+
+    @staticmethod
+    def _form(visit, stage, data, content, screen):
+        """The screen's form as the page builds it, with the stage's answers saved so far."""
+        saved = list(visit.answers.filter(stage=stage.slug))
+        return stage(
+            data,
+            topic=visit.content_topic,
+            content=content,
+            screen=screen,
+            saved=saved,
+            initial=stage.initial_from(saved),
+        )
 
     def through(self, last_stage, answers=None, *, language=None):
         """Start a visit and answer every stage up to and including `last_stage`."""

@@ -28,6 +28,11 @@ def create_groups(apps, schema_editor):
     insights.grant(apps, schema_editor)
 
 
+def remove_groups(apps, schema_editor):
+    insights.revoke(apps, schema_editor)
+    staff_groups.remove_groups(apps, schema_editor)
+
+
 class Migration(migrations.Migration):
     initial = True
 
@@ -324,5 +329,5 @@ class Migration(migrations.Migration):
                 fields=("visit", "stage", "key"), name="decisionaid_answer_unique_item"
             ),
         ),
-        migrations.RunPython(create_groups, staff_groups.remove_groups),
+        migrations.RunPython(create_groups, remove_groups),
     ]

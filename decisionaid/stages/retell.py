@@ -26,10 +26,12 @@ def retold(answers, topic):
 
 
 def _stage_answers(stage, saved, topic):
-    """The stage's answers, built again from `topic` with the saved values, screen by screen."""
+    """The stage's answers, built again from `topic` with the saved values, screen by screen:
+    what each screen records when first shown (Learn's "opened"), then what it saves."""
     content = stage.content(topic)
     data = stage.initial_from(saved)
     for screen in range(1, stage.screen_count(content) + 1):
+        yield from stage(topic=topic, content=content, screen=screen).on_view()
         form = stage(data, topic=topic, content=content, screen=screen, saved=saved)
         if form.is_valid():
             yield from form.answers()
