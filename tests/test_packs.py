@@ -5,6 +5,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.migrations.recorder import MigrationRecorder
 
 from tests.conftest import SHIPPED_SLUG, make_pack
 from topics import loader, numbers, pack_schema, packs
@@ -526,3 +527,15 @@ def test_the_shipped_pack_exports_back_to_the_same_content(shipped_topic):
     loaded = packs.read_pack(packs.CONTENT_DIR / f"{SHIPPED_SLUG}.yaml")
     assert packs.validate_pack(loader.export_topic(shipped_topic)) == loaded
     assert not shipped_topic.edited_since_load
+
+
+def test_migrate_loads_the_shipped_packs_but_not_into_a_database_short_of_its_last_migration(db):
+    Topic.objects.filter(slug=SHIPPED_SLUG).delete()
+    # As after undoing the last topics migration (the squashed one stands for the old files).
+    latest = MigrationRecorder.Migration.objects.get(app="topics", name="0005_translations")
+    latest.delete()
+    loader.load_shipped_packs_after_migrate(sender=None)
+    assert not Topic.objects.filter(slug=SHIPPED_SLUG).exists()
+    latest.save()
+    loader.load_shipped_packs_after_migrate(sender=None)
+    assert Topic.objects.get(slug=SHIPPED_SLUG, translation_of=None).is_published

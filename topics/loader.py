@@ -12,7 +12,8 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import connections, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -363,13 +364,11 @@ def load_shipped_packs_after_migrate(sender, using="default", **kwargs):
     """Load the shipped packs into a freshly migrated database.
 
     Idempotent and quick: an unchanged pack is only hashed, and a topic an editor has changed
-    in the admin is never overwritten.
+    in the admin is never overwritten. After a `migrate` that stops short of the latest
+    migration (to undo one, say), the tables do not match the models, so nothing is loaded.
     """
-    tables = connection.introspection.table_names()
-    if (
-        models.Topic._meta.db_table not in tables
-        or models.HistoryChoice._meta.db_table not in tables
-    ):
+    executor = MigrationExecutor(connections[using])
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         return
     for path in packs.shipped_pack_paths():
         try:
@@ -377,5 +376,4 @@ def load_shipped_packs_after_migrate(sender, using="default", **kwargs):
         except packs.PackError:
             # A broken pack must not stop `migrate`; `load_topics` reports the errors.
             continue
-    if models.ContentSnapshot._meta.db_table in tables:
-        snapshot_current_versions()
+    snapshot_current_versions()
