@@ -7,6 +7,7 @@ from decisionaid import services
 from decisionaid.models import CODE_ALPHABET, Answer, Visit
 from decisionaid.services import start_visit
 from tests.clients import Client
+from tests.test_spanish import choose
 from tests.visits import CALM_ANSWERS, Journey, stage_url
 
 STAGES = list(CALM_ANSWERS)
@@ -301,7 +302,7 @@ def stored(visit):
 def tablet_in(language):
     """A tablet whose patient chose `language` on Welcome."""
     tablet = Client()
-    tablet.post(reverse("journey:language"), {"language": language, "next": "/"})
+    choose(tablet, language)
     return tablet
 
 
