@@ -290,6 +290,16 @@ def screenshot(page, name):
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
+def go_on(page, control):
+    """Click a control that opens another page, and wait until that page has loaded.
+
+    Click does not wait for the next page to finish arriving, and `locator(...).all()` does not
+    wait at all: on a page still loading it finds only the fieldsets that have arrived so far.
+    """
+    with page.expect_navigation():
+        control.click()
+
+
 def keep(name, data):
     """Keep a file a person should look at (a sheet's PDF) as a test artifact."""
     path = ARTIFACTS / name

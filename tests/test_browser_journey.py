@@ -7,7 +7,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from decisionaid.models import Answer, Visit
-from tests.conftest import DESKTOP, TABLET, screenshot
+from tests.conftest import DESKTOP, TABLET, go_on, screenshot
 
 # The live server needs committed data, so each test runs in real transactions.
 pytestmark = [
@@ -153,7 +153,7 @@ def answer_the_rest(page, check):
         page.locator("fieldset").nth(i).get_by_text("Not sure", exact=True).click()
     page.get_by_role("button", name="Continue").click()
     check(page, "05b-feedback")
-    page.get_by_role("link", name="Continue").click()
+    go_on(page, page.get_by_role("link", name="Continue"))
 
     check(page, "06-values")
     for fieldset in page.locator("fieldset.scale").all():

@@ -4,7 +4,7 @@ message for you; no sideways scrolling at the largest text size; and read-aloud.
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import TABLET
+from tests.conftest import TABLET, go_on
 from tests.test_browser_journey import (
     BUDGET_PX,
     UNBUDGETED,
@@ -148,11 +148,11 @@ def start_learn(page, base_url):
     page.goto(base_url + "/")
     page.get_by_role("button", name="Start").click()
     page.get_by_text("None of these", exact=True).click()
-    page.get_by_role("button", name="Continue").click()
+    go_on(page, page.get_by_role("button", name="Continue"))
     for _ in range(3):
         for fieldset in page.locator("fieldset").all():
             fieldset.locator("label").first.click()
-        page.get_by_role("button", name="Continue").click()
+        go_on(page, page.get_by_role("button", name="Continue"))
     page.wait_for_url("**/visit/learn/")
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from decisionaid.models import Answer
-from tests.conftest import TABLET
+from tests.conftest import TABLET, go_on
 
 # The live server needs committed data, so each test runs in real transactions.
 pytestmark = [
@@ -86,17 +86,17 @@ def test_back_after_a_reset_shows_nothing_of_the_previous_patient(live_server, p
     start_visit(page, live_server.url)
     for _ in range(3):  # the three screens of history questions
         fill_history(page)
-        page.get_by_role("button", name="Continue").click()
+        go_on(page, page.get_by_role("button", name="Continue"))
     for number in range(2, 9):  # past Learn's seven screens
         page.get_by_role("button", name="Continue").click()
         page.wait_for_url(f"**/visit/learn/{number}/" if number < 8 else "**/understanding/")
     for fieldset in page.locator("fieldset").all():
         fieldset.get_by_text("Not sure", exact=True).click()
     page.get_by_role("button", name="Continue").click()
-    page.get_by_role("link", name="Continue").click()  # past the feedback
+    go_on(page, page.get_by_role("link", name="Continue"))  # past the feedback
     for fieldset in page.locator("fieldset.scale").all():
         fieldset.get_by_text("3", exact=True).click()
-    page.get_by_role("button", name="Continue").click()
+    go_on(page, page.get_by_role("button", name="Continue"))
     for fieldset in page.locator("fieldset").all():
         fieldset.locator("input").last.check()
     page.get_by_role("button", name="Continue").click()

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from decisionaid.models import Visit
 from tests.clients import Client
-from tests.conftest import DESKTOP, TABLET
+from tests.conftest import DESKTOP, TABLET, go_on
 from tests.test_browser_journey import audit
 
 pytestmark = [
@@ -45,14 +45,14 @@ def check_spanish(page, name):
 
 
 def continue_on(page):
-    page.locator("form.stage-form button[type=submit].btn-primary").click()
+    go_on(page, page.locator("form.stage-form button[type=submit].btn-primary"))
 
 
 def walk_in_spanish(page, base_url, check=check_spanish):
     page.goto(base_url + "/")
-    page.get_by_role("button", name="Español").click()
+    go_on(page, page.get_by_role("button", name="Español"))
     check(page, "01-welcome")
-    page.get_by_role("button", name="Empezar").click()
+    go_on(page, page.get_by_role("button", name="Empezar"))
 
     check(page, "02-safety")
     page.locator("input[value='none']").check()
@@ -73,7 +73,7 @@ def walk_in_spanish(page, base_url, check=check_spanish):
         fieldset.locator("label").last.click()  # "No lo sé"
     continue_on(page)
     check(page, "05b-feedback")
-    page.locator("main a.btn-primary").click()
+    go_on(page, page.locator("main a.btn-primary"))
 
     check(page, "06-values")
     for fieldset in page.locator("fieldset.scale").all():
@@ -90,7 +90,7 @@ def walk_in_spanish(page, base_url, check=check_spanish):
     continue_on(page)
 
     check(page, "09-review")
-    page.get_by_role("button", name="Terminar").click()
+    go_on(page, page.get_by_role("button", name="Terminar"))
     check(page, "10-finished")
     return Visit.objects.get(code=page.locator(".visit-code").inner_text())
 
